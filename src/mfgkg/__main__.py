@@ -1,0 +1,5 @@
+"""Allow ``python -m mfgkg``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,579 @@
+"""Build the knowledge graph: seeds/ + ontology/ -> one rdflib Graph.
+
+All ids are collected first, so records may refer to each other across files in any order;
+an unknown reference stops the build with a :class:`SeedError` naming file, entity and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.term import Node
+
+from .claims import ClaimWriter, Context
+from .errors import SeedError
+from .namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
+from .seeds import Record, Seeds, load
+
+ONTOLOGY_FILES = ("mfgkg.ttl", "vocabularies.ttl")
+TECH_SCHEME = URIRef(f"{VOCAB}technology-areas")
+METRICS_DATASET = URIRef(f"{VOCAB}program-metrics")
+
+# Seed id kinds and the IRI path segment each becomes.
+KINDS = {
+    "sources": "source", "program": "program", "agencies": "agency", "institutes": "institute",
+    "funding": "funding", "concepts": "technology", "plan": "plan", "strategy": "plan",
+    "metrics": "metric", "bodies": "body", "mechanisms": "mechanism", "laws": "law",
+    "peers": "peer",
+}
+
+
+def _date_literal(value: str) -> Literal:
+    """A typed literal for YYYY, YYYY-MM or YYYY-MM-DD."""
+    dtype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)]
+    return Literal(value, datatype=dtype)
+
+
+def _year(value: int) -> Literal:
+    return Literal(f"{value:04d}", datatype=XSD.gYear)
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def _number(value: float | int) -> Literal:
+    return Literal(f"{value}", datatype=XSD.decimal) if isinstance(value, float) else Literal(
+        str(value), datatype=XSD.decimal)
+
+
+def _split_acronym(name: str) -> tuple[str, str | None]:
+    """'National Center for X (NCX)' -> ('National Center for X', 'NCX')."""
+    if name.endswith(")") and " (" in name:
+        head, _, tail = name.rpartition(" (")
+        return head.strip(), tail[:-1].strip()
+    return name.strip(), None
+
+
+@dataclass
+class Builder:
+    """Turns checked seed records into RDF; one instance per build."""
+
+    seeds: Seeds
+    graph: Graph = field(default_factory=Graph)
+    ids: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for prefix, ns in PREFIXES.items():
+            self.graph.bind(prefix, ns, override=True)
+        sources = {str(r.data["id"]) for r in self.seeds.section("sources")}
+        self.claims = ClaimWriter(self.graph, sources)
+        for section, kind in KINDS.items():
+            for rec in self.seeds.section(section):
+                self.ids.setdefault(kind, {})[rec.data["id"]] = URIRef(entity(kind, rec.data["id"]))
+        self.states = {r.data["code"]: r for r in self.seeds.section("states")}
+        programs = self.seeds.section("program")
+        self.program = URIRef(entity("program", programs[0].data["id"])) if programs else None
+        self.network = URIRef(entity("network", programs[0].data["id"])) if programs else None
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def ref(self, kind: str, ctx: Context, key: str) -> Callable[[Any], URIRef]:
+        """A resolver from a seed id to the IRI of an existing entity of ``kind``."""
+        def resolve(value: Any) -> URIRef:
+            try:
+                return self.ids[kind][value]
+            except KeyError:
+                raise SeedError(ctx.file, f"unknown {kind} '{value}'", entity=ctx.entity, field=key) from None
+        return resolve
+
+    def ctx(self, rec: Record | None, file: str, name: str, data: dict[str, Any],
+            parent: Context | None = None) -> Context:
+        """Citation context of a record; nested records inherit their parent's citations."""
+        cite = data.get("cite") or (parent.cite if parent else [])
+        return Context(file=file if rec is None else rec.file, entity=name, cite=list(cite),
+                       basis=data.get("basis", "stated"), rationale=data.get("rationale"))
+
+    def describe(self, node: URIRef, types: Iterable[URIRef], data: dict[str, Any], ctx: Context,
+                 label_key: str = "label") -> None:
+        """Type, label, names, notes, provenance: what every entity carries."""
+        g = self.graph
+        for t in types:
+            g.add((node, RDF.type, t))
+        g.add((node, MFG.definedIn, Literal(ctx.file)))
+        if label_key in data:
+            self.claims.facts(node, RDFS.label, data[label_key], ctx, label_key, _en, single=True)
+        for acronym in self.fact(node, MFG.acronym, data, "acronyms", ctx, _en, single=False):
+            g.add((node, SKOS.altLabel, acronym))
+        if data.get("alt_labels"):
+            self.claims.facts(node, SKOS.altLabel, data["alt_labels"], ctx, "alt_labels", _en)
+        if data.get("note"):
+            g.add((node, MFG.note, _en(data["note"])))
+        self.claims.cite(node, ctx.cite, ctx)
+
+    def fact(self, node: URIRef, predicate: URIRef, data: dict[str, Any], key: str, ctx: Context,
+             to_object: Callable[[Any], Node], single: bool = True) -> list[Node]:
+        """Add the claims of ``data[key]`` if present."""
+        if key not in data:
+            return []
+        return self.claims.facts(node, predicate, data[key], ctx, key, to_object, single=single)
+
+    def element_ref(self, value: str, ctx: Context, key: str) -> URIRef:
+        """Resolve 'plan-2024', 'plan-2024/goal-1', an institute, agency or technology id."""
+        if "/" in value:
+            plan_id, _, element = value.partition("/")
+            if plan_id in self.ids.get("plan", {}):
+                iri = URIRef(entity("plan", plan_id, slugify(element)))
+                if (iri, RDF.type, None) in self.graph:
+                    return iri
+            raise SeedError(ctx.file, f"unknown plan element '{value}'", entity=ctx.entity, field=key)
+        for kind in ("plan", "institute", "technology", "agency"):
+            if value in self.ids.get(kind, {}):
+                return self.ids[kind][value]
+        raise SeedError(ctx.file, f"unknown reference '{value}'", entity=ctx.entity, field=key)
+
+    # -- sections ------------------------------------------------------------------------
+
+    def build(self) -> Graph:
+        """Run every section builder in dependency order and return the graph."""
+        self.sources()
+        self.places()
+        self.programs()
+        self.agencies()
+        self.technology()
+        self.institutes()
+        self.funding()
+        self.laws()
+        self.governance()
+        self.plans()
+        self.links()
+        self.roles()
+        self.metrics()
+        self.peers()
+        return self.graph
+
+    def sources(self) -> None:
+        g = self.graph
+        agencies_by_label = {str(r.data["label"]): r.data["id"] for r in self.seeds.section("agencies")
+                             if isinstance(r.data["label"], str)}
+        for rec in self.seeds.section("sources"):
+            d = rec.data
+            node = URIRef(entity("source", d["id"]))
+            g.add((node, RDF.type, MFG.Source))
+            g.add((node, RDFS.label, _en(d["title"])))
+            g.add((node, DCTERMS.title, _en(d["title"])))
+            g.add((node, DCTERMS.issued, _date_literal(d["date"])))
+            g.add((node, SCHEMA.url, URIRef(d["url"])))
+            g.add((node, MFG.definedIn, Literal(rec.file)))
+            if d.get("type"):
+                g.add((node, MFG.sourceType, Literal(d["type"])))
+            if d.get("note"):
+                g.add((node, MFG.note, _en(d["note"])))
+            g.add((node, DCTERMS.publisher, self.publisher(agencies_by_label.get(d["publisher"], d["publisher"]))))
+
+    def places(self) -> None:
+        g = self.graph
+        for rec in self.seeds.section("states"):
+            d = rec.data
+            node = URIRef(entity("place", f"us-{d['code'].lower()}"))
+            ctx = self.ctx(rec, rec.file, d["code"], d)
+            g.add((node, RDF.type, MFG.State))
+            g.add((node, RDFS.label, _en(d["name"])))
+            g.add((node, SKOS.notation, Literal(f"US-{d['code']}")))
+            g.add((node, MFG.definedIn, Literal(rec.file)))
+            self.claims.cite(node, ctx.cite, ctx)
+
+    def city(self, hq: dict[str, str], ctx: Context) -> URIRef:
+        """The City node for an {city, state} headquarters value, created on first use."""
+        state = hq["state"]
+        if state not in self.states:
+            raise SeedError(ctx.file, f"unknown state code '{state}'", entity=ctx.entity, field="hq")
+        state_node = URIRef(entity("place", f"us-{state.lower()}"))
+        node = URIRef(entity("place", f"us-{state.lower()}", slugify(hq["city"])))
+        g = self.graph
+        g.add((node, RDF.type, MFG.City))
+        g.add((node, RDFS.label, _en(f"{hq['city']}, {self.states[state].data['name']}")))
+        g.add((node, SCHEMA.containedInPlace, state_node))
+        return node
+
+    def programs(self) -> None:
+        g = self.graph
+        for rec in self.seeds.section("program"):
+            d = rec.data
+            node = URIRef(entity("program", d["id"]))
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.Program], d, ctx)
+            self.fact(node, SCHEMA.description, d, "description", ctx, _en)
+            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+            network = URIRef(entity("network", d["id"]))
+            g.add((network, RDF.type, MFG.Network))
+            g.add((network, RDFS.label, _en(d.get("network_label", f"{d['id']} network"))))
+            g.add((node, MFG.network, network))
+            self.claims.cite(network, ctx.cite, ctx)
+
+    def agencies(self) -> None:
+        for rec in self.seeds.section("agencies"):
+            d = rec.data
+            node = self.ids["agency"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.FederalAgency], d, ctx)
+            self.fact(node, MFG.agencyKind, d, "kind", ctx, lambda v: URIRef(vocab("agency-kind", v)))
+            self.fact(node, ORG.subOrganizationOf, d, "parent", ctx, self.ref("agency", ctx, "parent"))
+            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+
+    def technology(self) -> None:
+        g = self.graph
+        g.add((TECH_SCHEME, RDF.type, SKOS.ConceptScheme))
+        for rec in self.seeds.section("concepts"):
+            d = rec.data
+            node = self.ids["technology"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.TechnologyArea, SKOS.Concept], d, ctx)
+            g.add((node, SKOS.inScheme, TECH_SCHEME))
+            labels = [o for o in g.objects(node, RDFS.label)]
+            for label in labels:
+                g.add((node, SKOS.prefLabel, label))
+            self.fact(node, SKOS.definition, d, "definition", ctx, _en)
+            broader = self.fact(node, SKOS.broader, d, "broader", ctx,
+                                self.ref("technology", ctx, "broader"), single=False)
+            for b in broader:
+                g.add((b, SKOS.narrower, node))
+            if not broader:
+                g.add((node, SKOS.topConceptOf, TECH_SCHEME))
+                g.add((TECH_SCHEME, SKOS.hasTopConcept, node))
+
+    def institutes(self) -> None:
+        g = self.graph
+        for rec in self.seeds.section("institutes"):
+            d = rec.data
+            node = self.ids["institute"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.Institute], d, ctx)
+            for name in self.fact(node, MFG.commonName, d, "common_name", ctx, _en):
+                g.add((node, SKOS.altLabel, name))
+            status = self.fact(node, MFG.status, d, "status", ctx, lambda v: URIRef(vocab("status", v)))
+            self.fact(node, MFG.sponsor, d, "sponsor", ctx, self.ref("agency", ctx, "sponsor"))
+            self.fact(node, MFG.managingOffice, d, "office", ctx, self.ref("agency", ctx, "office"))
+            self.fact(node, SCHEMA.foundingDate, d, "established", ctx, _year)
+            self.fact(node, MFG.headquarters, d, "hq", ctx, lambda v: self.city(v, ctx))
+            self.fact(node, MFG.leadOrganization, d, "lead_organization", ctx,
+                      lambda v: self.organization(v, ctx))
+            self.fact(node, MFG.technologyArea, d, "technology_areas", ctx,
+                      self.ref("technology", ctx, "technology_areas"), single=False)
+            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+            if self.network is not None and URIRef(vocab("status", "established")) in status:
+                self.claims.facts(node, MFG.memberOfNetwork, self.network, ctx, "status",
+                                  lambda v: v)
+
+    def publisher(self, value: str) -> URIRef:
+        """An agency id, else a named organization (e.g. a White House council)."""
+        agency = self.ids["agency"].get(value)
+        if agency is not None:
+            return agency
+        node = URIRef(entity("organization", slugify(value)))
+        if (node, RDF.type, MFG.Organization) not in self.graph:
+            self.graph.add((node, RDF.type, MFG.Organization))
+            self.graph.add((node, RDFS.label, _en(value)))
+        return node
+
+    def organization(self, name: str, ctx: Context) -> URIRef:
+        """A lead organization named 'Full Name (ACRONYM)'; created on first use."""
+        full, acronym = _split_acronym(name)
+        node = URIRef(entity("organization", slugify(full)))
+        g = self.graph
+        if (node, RDF.type, MFG.Organization) not in g:
+            g.add((node, RDF.type, MFG.Organization))
+            g.add((node, RDFS.label, _en(full)))
+            g.add((node, MFG.definedIn, Literal(ctx.file)))
+            self.claims.cite(node, ctx.cite, ctx)
+        if acronym:
+            g.add((node, MFG.acronym, _en(acronym)))
+            g.add((node, SKOS.altLabel, _en(acronym)))
+        return node
+
+    def fiscal_year(self, year: int) -> URIRef:
+        """The FiscalYear node (Oct 1 of year-1 to Sep 30 of year), created on first use."""
+        node = URIRef(entity("fiscal-year", str(year)))
+        g = self.graph
+        if (node, RDF.type, MFG.FiscalYear) not in g:
+            begin = URIRef(entity("instant", f"{year - 1}-10-01"))
+            end = URIRef(entity("instant", f"{year}-09-30"))
+            g.add((node, RDF.type, MFG.FiscalYear))
+            g.add((node, RDFS.label, _en(f"FY{year}")))
+            g.add((node, MFG.year, Literal(year)))
+            g.add((node, TIME.hasBeginning, begin))
+            g.add((node, TIME.hasEnd, end))
+            for instant, day in ((begin, f"{year - 1}-10-01"), (end, f"{year}-09-30")):
+                g.add((instant, RDF.type, TIME.Instant))
+                g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
+        return node
+
+    def nary(self, node: URIRef, types: Iterable[URIRef], d: dict[str, Any], ctx: Context) -> None:
+        """What every n-ary fact node carries: type, rank, basis, note, citations."""
+        g = self.graph
+        for t in types:
+            g.add((node, RDF.type, t))
+        g.add((node, MFG.definedIn, Literal(ctx.file)))
+        g.add((node, MFG.rank, URIRef(vocab("rank", d.get("rank", "normal")))))
+        g.add((node, MFG.basis, URIRef(vocab("basis", d.get("basis", "stated")))))
+        if d.get("reason"):
+            g.add((node, MFG.rankReason, _en(d["reason"])))
+        if d.get("basis") == "curated":
+            if not d.get("rationale"):
+                raise SeedError(ctx.file, "curated fact needs a one-line rationale", entity=ctx.entity,
+                                field="rationale")
+            g.add((node, MFG.rationale, _en(d["rationale"])))
+        if d.get("note"):
+            g.add((node, MFG.note, _en(d["note"])))
+        if not ctx.cite:
+            raise SeedError(ctx.file, "fact has no citation", entity=ctx.entity, field="cite")
+        self.claims.cite(node, ctx.cite, ctx)
+
+    def funding(self) -> None:
+        g = self.graph
+        for rec in self.seeds.section("funding"):
+            d = rec.data
+            node = self.ids["funding"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.nary(node, [MFG.FundingCommitment], d, ctx)
+            institute = self.ref("institute", ctx, "institute")(d["institute"])
+            g.add((node, MFG.recipient, institute))
+            if "funder" in d:
+                g.add((node, MFG.funder, self.ref("agency", ctx, "funder")(d["funder"])))
+            g.add((node, MFG.fundingKind, URIRef(vocab("funding-kind", d["kind"]))))
+            g.add((node, MFG.amount, _number(d["amount"])))
+            g.add((node, MFG.currency, Literal(d["currency"])))
+            g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
+            g.add((node, SCHEMA.description, _en(d["description"])))
+            g.add((node, RDFS.label, _en(f"{d['id']}: {d['kind'].replace('-', ' ')}")))
+            for key, prop in (("start_year", MFG.startYear), ("end_year", MFG.endYear)):
+                if key in d:
+                    g.add((node, prop, _year(d[key])))
+            if "start_year" in d and "end_year" in d and d["end_year"] < d["start_year"]:
+                raise SeedError(rec.file, "end_year is before start_year", entity=d["id"], field="end_year")
+            if "fiscal_year" in d:
+                g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
+
+    def laws(self) -> None:
+        for rec in self.seeds.section("laws"):
+            d = rec.data
+            node = self.ids["law"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.Law], d, ctx)
+            self.fact(node, SCHEMA.legislationIdentifier, d, "identifier", ctx, Literal)
+            self.fact(node, SCHEMA.legislationDate, d, "date", ctx, _date_literal)
+            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
+            self.fact(node, MFG.amends, d, "amends", ctx, self.ref("law", ctx, "amends"), single=False)
+        for rec in self.seeds.section("program"):
+            d = rec.data
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            node = self.ids["program"][d["id"]]
+            self.fact(node, MFG.authorizedBy, d, "authorized_by", ctx,
+                      self.ref("law", ctx, "authorized_by"), single=False)
+            self.fact(node, MFG.plan, d, "plans", ctx, self.ref("plan", ctx, "plans"), single=False)
+
+    def governance(self) -> None:
+        for rec in self.seeds.section("bodies"):
+            d = rec.data
+            node = self.ids["body"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.GoverningBody], d, ctx)
+            self.fact(node, MFG.member, d, "members", ctx, self.ref("agency", ctx, "members"), single=False)
+            self.fact(node, MFG.hostedBy, d, "hosted_by", ctx, self.ref("agency", ctx, "hosted_by"))
+            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
+        for rec in self.seeds.section("mechanisms"):
+            d = rec.data
+            node = self.ids["mechanism"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.Mechanism], d, ctx)
+            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
+            self.fact(node, MFG.requiredBy, d, "required_by", ctx, self.ref("law", ctx, "required_by"))
+            if self.program is not None:
+                self.graph.add((node, MFG.mechanismOf, self.program))
+
+    def plans(self) -> None:
+        for section, cls in (("plan", MFG.StrategicPlan), ("strategy", MFG.NationalStrategy)):
+            for rec in self.seeds.section(section):
+                self.plan(rec, cls)
+        for section in ("plan", "strategy"):
+            for rec in self.seeds.section(section):
+                d = rec.data
+                ctx = self.ctx(rec, rec.file, d["id"], d)
+                node = self.ids["plan"][d["id"]]
+                self.fact(node, MFG.replaces, d, "replaces", ctx, self.ref("plan", ctx, "replaces"))
+                self.fact(node, MFG.implements, d, "implements", ctx, self.ref("plan", ctx, "implements"))
+                self.fact(node, MFG.plannedInstitute, d, "planned_institutes", ctx,
+                          self.ref("institute", ctx, "planned_institutes"), single=False)
+
+    def plan(self, rec: Record, cls: URIRef) -> None:
+        g = self.graph
+        d = rec.data
+        pid = d["id"]
+        node = self.ids["plan"][pid]
+        ctx = self.ctx(rec, rec.file, pid, d)
+        self.describe(node, [cls], d, ctx)
+        self.fact(node, MFG.edition, d, "edition", ctx, _year)
+        self.fact(node, SCHEMA.description, d, "description", ctx, _en)
+        self.fact(node, MFG.reportedInstituteCount, d, "institute_count", ctx, Literal)
+        self.fact(node, DCTERMS.issued, d, "issued", ctx, _date_literal)
+        self.fact(node, DCTERMS.publisher, d, "publisher", ctx, self.publisher, single=False)
+        for key, kind, prop in (("vision", MFG.Vision, MFG.hasVision), ("mission", MFG.Mission, MFG.hasMission)):
+            if key in d:
+                st = URIRef(entity("plan", pid, key))
+                sctx = self.ctx(None, rec.file, f"{pid}/{key}", d[key], ctx)
+                g.add((st, RDF.type, kind))
+                g.add((st, RDFS.label, _en(f"{key.capitalize()} of the {d['edition']} edition")))
+                self.claims.facts(st, RDF.value, d[key]["text"], sctx, "text", _en, single=True)
+                if d[key].get("note"):
+                    g.add((st, MFG.note, _en(d[key]["note"])))
+                self.claims.cite(st, sctx.cite, sctx)
+                self.claims.facts(node, prop, st, sctx, key, lambda v: v)
+        for pos, goal in enumerate(d["goals"], 1):
+            gnode = self.element(pid, "goal", goal, pos, [MFG.Goal], rec.file, ctx)
+            self.claims.facts(node, MFG.hasGoal, gnode, self.ctx(None, rec.file, f"{pid}/goal-{goal['number']}",
+                                                                  goal, ctx), "goals", lambda v: v)
+            gctx = self.ctx(None, rec.file, f"{pid}/goal-{goal['number']}", goal, ctx)
+            for opos, objective in enumerate(goal.get("objectives", []), 1):
+                onode = self.element(pid, "objective", objective, opos, [MFG.Objective], rec.file, gctx)
+                octx = self.ctx(None, rec.file, f"{pid}/objective-{objective['number']}", objective, gctx)
+                self.claims.facts(gnode, MFG.hasObjective, onode, octx, "objectives", lambda v: v)
+                self.fact(onode, MFG.mentionsProgram, objective, "mentions_manufacturing_usa", octx, Literal)
+                self.actions(pid, onode, objective.get("actions", []), rec.file, octx)
+            self.actions(pid, gnode, goal.get("actions", []), rec.file, gctx)
+        self.actions(pid, node, d.get("actions", []), rec.file, ctx)
+
+    def element(self, pid: str, kind: str, d: dict[str, Any], pos: int, types: list[URIRef], file: str,
+                parent: Context) -> URIRef:
+        """A numbered plan element (goal, objective, action)."""
+        g = self.graph
+        name = f"{pid}/{kind}-{d['number']}"
+        node = URIRef(entity("plan", pid, slugify(f"{kind}-{d['number']}")))
+        if (node, RDF.type, None) in g:
+            raise SeedError(file, f"duplicate {kind} number '{d['number']}'", entity=name, field="number")
+        ctx = self.ctx(None, file, name, d, parent)
+        self.describe(node, [*types, MFG.PlanElement], d, ctx)
+        g.add((node, MFG.number, Literal(d["number"])))
+        g.add((node, MFG.position, Literal(pos)))
+        self.fact(node, SCHEMA.description, d, "description", ctx, _en)
+        return node
+
+    def actions(self, pid: str, parent_node: URIRef, actions: list[dict[str, Any]], file: str,
+                parent: Context) -> None:
+        for pos, action in enumerate(actions, 1):
+            anode = self.element(pid, "action", action, pos, [MFG.Action], file, parent)
+            actx = self.ctx(None, file, f"{pid}/action-{action['number']}", action, parent)
+            self.claims.facts(parent_node, MFG.hasAction, anode, actx, "actions", lambda v: v)
+            self.fact(anode, MFG.carriedOutBy, action, "carried_by", actx,
+                      lambda v, c=actx: self.element_ref(v, c, "carried_by"), single=False)
+
+    def links(self) -> None:
+        for section in ("links", "relations_to_2024"):
+            for rec in self.seeds.section(section):
+                d = rec.data
+                ctx = self.ctx(rec, rec.file, f"{d['from']} -> {d['to']}", d)
+                relation = d.get("relation", "serves")
+                source = self.element_ref(d["from"], ctx, "from")
+                target = self.element_ref(d["to"], ctx, "to")
+                self.claims.facts(source, MFG[relation], target, ctx, "to", lambda v: v)
+
+    def roles(self) -> None:
+        g = self.graph
+        for rec in self.seeds.section("roles"):
+            d = rec.data
+            name = f"{d['agency']}-{d['role']}"
+            ctx = self.ctx(rec, rec.file, name, d)
+            if self.program is None:
+                raise SeedError(rec.file, "roles need a program record", entity=name, field="agency")
+            agency = self.ref("agency", ctx, "agency")(d["agency"])
+            node = URIRef(entity("role", name))
+            if (node, RDF.type, MFG.ProgramRole) in g:
+                raise SeedError(rec.file, "duplicate role for this agency", entity=name, field="role")
+            self.nary(node, [MFG.ProgramRole], d, ctx)
+            g.add((node, MFG.agent, agency))
+            g.add((node, MFG.role, URIRef(vocab("role", d["role"]))))
+            g.add((node, MFG.roleIn, self.program))
+            g.add((node, SCHEMA.description, _en(d["about"])))
+            g.add((node, RDFS.label, _en(f"{d['agency']} as {d['role'].replace('-', ' ')}")))
+
+    def metrics(self) -> None:
+        g = self.graph
+        units = {}
+        for rec in self.seeds.section("metrics"):
+            d = rec.data
+            node = self.ids["metric"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            g.add((node, RDF.type, MFG.Metric))
+            g.add((node, RDFS.label, _en(d["label"])))
+            g.add((node, SKOS.definition, _en(d["description"])))
+            g.add((node, MFG.unit, URIRef(vocab("unit", d["unit"].lower()))))
+            g.add((node, MFG.definedIn, Literal(rec.file)))
+            units[d["id"]] = d["unit"]
+            if ctx.cite:
+                self.claims.cite(node, ctx.cite, ctx)
+        counts: dict[str, int] = {}
+        for rec in self.seeds.section("observations"):
+            d = rec.data
+            key = f"{d['metric']}-fy{d['fiscal_year']}-{d['scope']}"
+            counts[key] = counts.get(key, 0) + 1
+            slug = key if counts[key] == 1 else f"{key}-{counts[key]}"
+            ctx = self.ctx(rec, rec.file, slug, d)
+            metric = self.ref("metric", ctx, "metric")(d["metric"])
+            if d["unit"] != units[d["metric"]]:
+                raise SeedError(rec.file, f"unit '{d['unit']}' differs from the metric's '{units[d['metric']]}'",
+                                entity=slug, field="unit")
+            scope = self.network if d["scope"] == "network" else self.ref("institute", ctx, "scope")(d["scope"])
+            if scope is None:
+                raise SeedError(rec.file, "scope 'network' needs a program record", entity=slug, field="scope")
+            node = URIRef(entity("observation", slug))
+            self.nary(node, [MFG.Observation], d, ctx)
+            g.add((node, QB.dataSet, METRICS_DATASET))
+            g.add((node, MFG.metric, metric))
+            g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
+            g.add((node, MFG.scope, scope))
+            g.add((node, MFG.value, _number(d["value"])))
+            g.add((node, MFG.unit, URIRef(vocab("unit", d["unit"].lower()))))
+            g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
+            g.add((node, RDFS.label, _en(f"{d['metric']}, FY{d['fiscal_year']}, {d['scope']}")))
+
+    def peers(self) -> None:
+        for rec in self.seeds.section("peers"):
+            d = rec.data
+            node = self.ids["peer"][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [MFG.PeerProgram], d, ctx)
+            self.fact(node, MFG.countryCode, d, "country", ctx, Literal)
+            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+            self.fact(node, MFG.benchmarkedIn, d, "benchmarked_in", ctx,
+                      self.ref("plan", ctx, "benchmarked_in"))
+            for fact in d.get("facts", []):
+                fctx = self.ctx(None, rec.file, d["id"], fact, ctx)
+                self.claims.facts(node, MFG.keyFact, fact["text"], fctx, "facts", _en)
+
+
+def ontology_graph(ontology_dir: Path) -> Graph:
+    """The OWL ontology and controlled vocabularies (not the shapes)."""
+    g = Graph()
+    for name in ONTOLOGY_FILES:
+        path = ontology_dir / name
+        try:
+            g.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise SeedError(str(path.as_posix()), f"malformed Turtle: {str(exc).splitlines()[0]}") from None
+    return g
+
+
+def build_graph(seeds_dir: Path, ontology_dir: Path) -> Graph:
+    """Read seeds and ontology and return the complete graph (data + ontology + vocabularies)."""
+    seeds = load(seeds_dir)
+    builder = Builder(seeds)
+    graph = builder.build()
+    graph += ontology_graph(ontology_dir)
+    return graph
+
+
+__all__ = ["Builder", "build_graph", "ontology_graph"]

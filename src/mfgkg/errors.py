@@ -1,0 +1,26 @@
+"""Errors that name the file, entity and field at fault, so an editor can fix the seed."""
+
+from __future__ import annotations
+
+
+class MfgkgError(Exception):
+    """Base class of the errors this package raises on bad input."""
+
+
+class SeedError(MfgkgError):
+    """A seed file is malformed or refers to something that does not exist."""
+
+    def __init__(self, file: str, message: str, entity: str | None = None, field: str | None = None):
+        self.file = file
+        self.entity = entity
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.entity:
+            where.append(f"entity '{self.entity}'")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{': '.join(where)}: {self.message}"

@@ -1,0 +1,481 @@
+"""Read the YAML seed files and check their shape before anything is built.
+
+Every file under ``seeds/`` (and ``seeds/sources/``) is a mapping whose top-level keys are
+sections (``institutes:``, ``sources:``, ``plan:``, ...). This module knows which fields each
+section allows, checks types, and reports the first problem as a :class:`SeedError` that names
+file, entity and field. References between records are checked later, by :mod:`mfgkg.build`,
+once every file is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SeedError
+from .namespaces import SLUG
+
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+CLAIM_KEYS = {"value", "cite", "rank", "reason", "basis", "rationale", "note"}
+RANKS = {"preferred", "normal", "deprecated"}
+BASES = {"stated", "curated"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a seed record is checked.
+
+    ``kind`` is one of: str, text, int, year, number, bool, date, slug, url, strs, slugs,
+    cite, map, list. ``claimable`` fields may be written as a list of claims.
+    """
+
+    kind: str
+    required: bool = False
+    claimable: bool = False
+    sub: dict[str, Field] | None = None
+    choices: frozenset[str] | None = None
+
+
+def F(kind: str, required: bool = False, claim: bool = True, sub: dict[str, Field] | None = None,
+      choices: set[str] | None = None) -> Field:
+    """Shorthand for a :class:`Field`; facts are claimable unless ``claim=False``."""
+    return Field(kind, required, claim, sub, frozenset(choices) if choices else None)
+
+
+CITE = F("cite", claim=False)
+NOTE = F("text", claim=False)
+PROVENANCE = {"cite": CITE, "note": NOTE, "basis": F("str", claim=False, choices=BASES),
+              "rationale": F("text", claim=False)}
+RANKED = {"rank": F("str", claim=False, choices=RANKS), "reason": F("text", claim=False)}
+COMPARATORS = {"exact", "more-than", "at-least", "about", "nearly", "up-to"}
+STATEMENT = {"text": F("text", required=True, claim=False), "cite": CITE, "note": NOTE}
+
+ACTION = {
+    "number": F("str", required=True, claim=False),
+    "label": F("str", required=True),
+    "description": F("text"),
+    "carried_by": F("slugs"),
+    "objectives": F("strs", claim=False),
+    **PROVENANCE,
+}
+OBJECTIVE = {
+    "number": F("str", required=True, claim=False),
+    "label": F("str", required=True),
+    "description": F("text"),
+    "mentions_manufacturing_usa": F("bool"),
+    "actions": F("list", claim=False, sub=ACTION),
+    **PROVENANCE,
+}
+GOAL = {
+    "number": F("str", required=True, claim=False),
+    "label": F("str", required=True),
+    "description": F("text"),
+    "objectives": F("list", claim=False, sub=OBJECTIVE),
+    "actions": F("list", claim=False, sub=ACTION),
+    **PROVENANCE,
+}
+PLAN = {
+    "id": F("slug", required=True, claim=False),
+    "label": F("str", required=True),
+    "acronyms": F("strs"),
+    "edition": F("year", required=True),
+    "issued": F("date"),
+    "publisher": F("strs"),
+    "description": F("text"),
+    "institute_count": F("int"),
+    "planned_institutes": F("slugs"),
+    "replaces": F("slug"),
+    "implements": F("slug"),
+    "vision": F("map", claim=False, sub=STATEMENT),
+    "mission": F("map", claim=False, sub=STATEMENT),
+    "goals": F("list", required=True, claim=False, sub=GOAL),
+    "actions": F("list", claim=False, sub=ACTION),
+    **PROVENANCE,
+}
+LINK = {
+    "from": F("str", required=True, claim=False),
+    "to": F("str", required=True, claim=False),
+    "relation": F("str", claim=False, choices={"continues", "renames", "broadens", "narrows",
+                                                "splits", "merges", "serves"}),
+    **PROVENANCE,
+}
+
+SECTIONS: dict[str, tuple[str | None, dict[str, Field]]] = {
+    # section: (id field or None for records without ids, fields)
+    "sources": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "title": F("str", required=True, claim=False),
+        "publisher": F("str", required=True, claim=False),
+        "date": F("date", required=True, claim=False),
+        "url": F("url", required=True, claim=False),
+        "type": F("str", claim=False, choices={"report", "web-page", "press-release", "law",
+                                                 "federal-register", "fact-sheet", "news",
+                                                 "dataset", "standard"}),
+        "note": NOTE,
+    }),
+    "program": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "acronyms": F("strs"),
+        "alt_labels": F("strs"),
+        "description": F("text"),
+        "network_label": F("str", claim=False),
+        "authorized_by": F("slugs"),
+        "coordinator": F("slug"),
+        "plans": F("slugs"),
+        "website": F("url"),
+        **PROVENANCE,
+    }),
+    "agencies": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "acronyms": F("strs"),
+        "alt_labels": F("strs"),
+        "kind": F("str", required=True, choices={"department", "agency", "office", "laboratory",
+                                                "military-department", "program"}),
+        "parent": F("slug"),
+        "website": F("url"),
+        **PROVENANCE,
+    }),
+    "roles": (None, {
+        "agency": F("slug", required=True, claim=False),
+        "role": F("str", required=True, claim=False,
+                  choices={"sponsor", "partner", "coordinator", "interagency-member",
+                           "managing-office"}),
+        "about": F("text", required=True, claim=False),
+        **PROVENANCE,
+    }),
+    "institutes": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "common_name": F("str"),
+        "acronyms": F("strs"),
+        "alt_labels": F("strs"),
+        "status": F("str", required=True, choices={"established", "announced"}),
+        "sponsor": F("slug", required=True),
+        "office": F("slug"),
+        "established": F("year"),
+        "hq": F("map", sub={"city": F("str", required=True, claim=False),
+                            "state": F("str", required=True, claim=False)}),
+        "lead_organization": F("str"),
+        "technology_areas": F("slugs"),
+        "website": F("url"),
+        **PROVENANCE,
+    }),
+    "funding": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "institute": F("slug", required=True, claim=False),
+        "funder": F("slug", claim=False),
+        "kind": F("str", required=True, claim=False,
+                  choices={"federal-commitment", "cost-share-commitment", "total-investment",
+                           "award"}),
+        "amount": F("number", required=True, claim=False),
+        "currency": F("str", required=True, claim=False, choices={"USD"}),
+        "comparator": F("str", claim=False, choices=COMPARATORS),
+        "start_year": F("year", claim=False),
+        "end_year": F("year", claim=False),
+        "fiscal_year": F("year", claim=False),
+        "description": F("text", required=True, claim=False),
+        **PROVENANCE, **RANKED,
+    }),
+    "concepts": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "alt_labels": F("strs"),
+        "broader": F("slugs"),
+        "definition": F("text"),
+        **PROVENANCE,
+    }),
+    "states": ("code", {
+        "code": F("str", required=True, claim=False),
+        "name": F("str", required=True, claim=False),
+        "cite": CITE,
+    }),
+    "plan": ("id", PLAN),
+    "strategy": ("id", PLAN),
+    "links": (None, LINK),
+    "relations_to_2024": (None, LINK),
+    "metrics": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True, claim=False),
+        "description": F("text", required=True, claim=False),
+        "unit": F("str", required=True, claim=False, choices={"count", "USD", "ratio"}),
+        **PROVENANCE,
+    }),
+    "observations": (None, {
+        "metric": F("slug", required=True, claim=False),
+        "fiscal_year": F("year", required=True, claim=False),
+        "value": F("number", required=True, claim=False),
+        "comparator": F("str", claim=False, choices=COMPARATORS),
+        "unit": F("str", required=True, claim=False, choices={"count", "USD", "ratio"}),
+        "scope": F("slug", required=True, claim=False),
+        **PROVENANCE, **RANKED,
+    }),
+    "bodies": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "acronyms": F("strs"),
+        "kind": F("str", claim=False),
+        "members": F("slugs"),
+        "hosted_by": F("slug"),
+        "about": F("text"),
+        **PROVENANCE,
+    }),
+    "mechanisms": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "about": F("text"),
+        "required_by": F("slug"),
+        **PROVENANCE,
+    }),
+    "laws": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "acronyms": F("strs"),
+        "identifier": F("str"),
+        "date": F("date"),
+        "about": F("text"),
+        "amends": F("slugs"),
+        **PROVENANCE,
+    }),
+    "peers": ("id", {
+        "id": F("slug", required=True, claim=False),
+        "label": F("str", required=True),
+        "acronyms": F("strs"),
+        "country": F("str", required=True),
+        "kind": F("str", claim=False),
+        "facts": F("list", claim=False, sub={"text": F("text", required=True, claim=False),
+                                             "cite": CITE}),
+        "benchmarked_in": F("slug"),
+        "website": F("url"),
+        **PROVENANCE,
+    }),
+    "gaps": (None, {}),
+}
+
+
+@dataclass
+class Record:
+    """One seed record: its section, the file it came from, and its checked fields."""
+
+    section: str
+    file: str
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """A human name for error messages: the id, code or number, else the section."""
+        for key in ("id", "code", "number", "metric", "agency", "from"):
+            if key in self.data:
+                return str(self.data[key])
+        return self.section
+
+
+@dataclass
+class Seeds:
+    """All seed records, grouped by section, plus the gaps editors recorded."""
+
+    root: Path
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    gaps: list[tuple[str, str]] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Record]:
+        """Records of one section, in file order (files sorted by path)."""
+        return self.records.get(name, [])
+
+
+def seed_files(root: Path) -> list[Path]:
+    """The YAML files that make up the seeds, in a fixed order."""
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def load(root: Path) -> Seeds:
+    """Read and check every seed file under ``root``. Raises :class:`SeedError`."""
+    root = Path(root)
+    if not root.is_dir():
+        raise SeedError(str(root), "seed directory not found")
+    seeds = Seeds(root)
+    seen: dict[tuple[str, str], str] = {}
+    for path in seed_files(root):
+        rel = path.relative_to(root.parent).as_posix()
+        for record in _read_file(path, rel, seeds):
+            idf = SECTIONS[record.section][0]
+            if idf:
+                kind = "plan" if record.section in ("plan", "strategy") else record.section
+                key = (kind, str(record.data[idf]))
+                if key in seen:
+                    raise SeedError(rel, f"duplicate id (also in {seen[key]})",
+                                    entity=key[1], field=idf)
+                seen[key] = rel
+            seeds.records.setdefault(record.section, []).append(record)
+    return seeds
+
+
+def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SeedError(rel, f"malformed YAML{where}: {problem}") from None
+    except UnicodeDecodeError:
+        raise SeedError(rel, "not UTF-8 text") from None
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        raise SeedError(rel, "top level must be a mapping of sections")
+    for section, body in doc.items():
+        if section not in SECTIONS:
+            raise SeedError(rel, f"unknown section '{section}' (known: {', '.join(sorted(SECTIONS))})")
+        if section == "gaps":
+            if not isinstance(body, list) or not all(isinstance(g, str) for g in body):
+                raise SeedError(rel, "gaps must be a list of strings", field="gaps")
+            seeds.gaps.extend((rel, g) for g in body)
+            continue
+        items = [body] if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise SeedError(rel, f"section '{section}' must be a list of records")
+        idf, spec = SECTIONS[section]
+        for i, item in enumerate(items):
+            label = f"{section}[{i}]"
+            if isinstance(item, dict) and idf and isinstance(item.get(idf), (str, int)):
+                label = str(item[idf])
+            yield Record(section, rel, check_mapping(item, spec, rel, label))
+
+
+def check_mapping(item: Any, spec: dict[str, Field], file: str, entity: str) -> dict[str, Any]:
+    """Check a mapping against ``spec``: no unknown keys, required keys present, types right."""
+    if not isinstance(item, dict):
+        raise SeedError(file, "must be a mapping", entity=entity)
+    for key in item:
+        if key not in spec:
+            raise SeedError(file, f"unknown field (allowed: {', '.join(spec)})", entity=entity,
+                            field=str(key))
+    out: dict[str, Any] = {}
+    for key, fspec in spec.items():
+        if key not in item or item[key] is None or item[key] == []:
+            if fspec.required:
+                raise SeedError(file, "required field is missing", entity=entity, field=key)
+            continue
+        out[key] = check_value(item[key], fspec, file, entity, key)
+    return out
+
+
+def is_claim_list(value: Any) -> bool:
+    """True when a field is written as a list of claims (mappings with a ``value`` key)."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and "value" in v for v in value)
+
+
+def check_value(value: Any, spec: Field, file: str, entity: str, key: str) -> Any:
+    """Check one field value; claim lists are checked claim by claim."""
+    if spec.claimable and is_claim_list(value):
+        claims = []
+        for claim in value:
+            extra = set(claim) - CLAIM_KEYS
+            if extra:
+                raise SeedError(file, f"unknown claim key '{sorted(extra)[0]}'", entity=entity, field=key)
+            checked = dict(claim)
+            scalar = Field({"strs": "str", "slugs": "slug"}.get(spec.kind, spec.kind), sub=spec.sub,
+                           choices=spec.choices)
+            checked["value"] = _check_plain(claim["value"], scalar, file, entity, key)
+            if "cite" in claim:
+                checked["cite"] = check_cites(claim["cite"], file, entity, key)
+            if claim.get("rank", "normal") not in RANKS:
+                raise SeedError(file, f"rank must be one of {sorted(RANKS)}", entity=entity, field=key)
+            if claim.get("basis", "stated") not in BASES:
+                raise SeedError(file, f"basis must be one of {sorted(BASES)}", entity=entity, field=key)
+            claims.append(checked)
+        return claims
+    return _check_plain(value, spec, file, entity, key)
+
+
+def _check_plain(value: Any, spec: Field, file: str, entity: str, key: str) -> Any:
+    def bad(expected: str) -> SeedError:
+        return SeedError(file, f"expected {expected}, got {type(value).__name__} {value!r}",
+                         entity=entity, field=key)
+
+    kind = spec.kind
+    if kind in ("str", "text"):
+        if not isinstance(value, str) or not value.strip():
+            raise bad("a non-empty string")
+        if spec.choices and value not in spec.choices:
+            raise SeedError(file, f"'{value}' is not one of {sorted(spec.choices)}", entity=entity, field=key)
+        return " ".join(value.split()) if kind == "text" else value.strip()
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if kind in ("int", "year"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad("an integer")
+        if kind == "year" and not 1800 <= value <= 2100:
+            raise SeedError(file, f"year {value} out of range 1800-2100", entity=entity, field=key)
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise bad("a non-negative number")
+        return value
+    if kind == "date":
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not DATE.match(value):
+            raise bad("a date YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+    if kind == "slug":
+        if not isinstance(value, str) or not SLUG.match(value):
+            raise bad("an id of lowercase letters, digits and hyphens")
+        return value
+    if kind == "url":
+        if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
+            raise bad("an http(s) URL")
+        return value
+    if kind in ("strs", "slugs"):
+        items = value if isinstance(value, list) else [value]
+        inner = Field("str" if kind == "strs" else "slug", choices=spec.choices)
+        return [_check_plain(v, inner, file, entity, key) for v in items]
+    if kind == "cite":
+        return check_cites(value, file, entity, key)
+    if kind == "map":
+        assert spec.sub is not None
+        return check_mapping(value, spec.sub, file, entity)
+    if kind == "list":
+        assert spec.sub is not None
+        if not isinstance(value, list):
+            raise bad("a list")
+        out = []
+        for i, v in enumerate(value):
+            sub_entity = f"{entity}/{key}[{i}]"
+            if isinstance(v, dict) and "number" in v:
+                v = {**v, "number": str(v["number"])}
+                sub_entity = f"{entity}/{key} {v['number']}"
+            out.append(check_mapping(v, spec.sub, file, sub_entity))
+        return out
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def check_cites(value: Any, file: str, entity: str, key: str) -> list[dict[str, str]]:
+    """Normalise citations to ``[{"src": id, "at": locator?}]``."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, str) and SLUG.match(item):
+            out.append({"src": item})
+        elif isinstance(item, dict) and isinstance(item.get("src"), str) and set(item) <= {"src", "at"}:
+            cite = {"src": item["src"]}
+            if item.get("at") is not None:
+                cite["at"] = " ".join(str(item["at"]).split())
+            out.append(cite)
+        else:
+            raise SeedError(file, f"bad citation {item!r}: use a source id or {{src: id, at: locator}}",
+                            entity=entity, field=key)
+    return out
