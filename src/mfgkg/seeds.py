@@ -344,10 +344,20 @@ def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
             raise SeedError(rel, f"section '{section}' must be a list of records")
         idf, spec = SECTIONS[section]
         for i, item in enumerate(items):
-            label = f"{section}[{i}]"
-            if isinstance(item, dict) and idf and isinstance(item.get(idf), (str, int)):
-                label = str(item[idf])
-            yield Record(section, rel, check_mapping(item, spec, rel, label))
+            yield Record(section, rel, check_mapping(item, spec, rel, _record_label(section, i, item, idf)))
+
+
+def _record_label(section: str, index: int, item: Any, idf: str | None) -> str:
+    """How an error names a record: its id, else its identifying fields, else its position."""
+    if not isinstance(item, dict):
+        return f"{section}[{index}]"
+    if idf and isinstance(item.get(idf), (str, int)):
+        return str(item[idf])
+    for keys, fmt in ((("metric", "fiscal_year"), "{} FY{}"), (("agency", "role"), "{} as {}"),
+                      (("from", "to"), "{} -> {}")):
+        if all(isinstance(item.get(k), (str, int)) for k in keys):
+            return fmt.format(*(item[k] for k in keys))
+    return f"{section}[{index}]"
 
 
 def check_mapping(item: Any, spec: dict[str, Field], file: str, entity: str) -> dict[str, Any]:

@@ -1,0 +1,122 @@
+"""The mfgkg command end to end, through the installed entry point."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import ROOT
+
+
+def mfgkg(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m mfgkg`` (the same entry point as the ``mfgkg`` script)."""
+    return subprocess.run([sys.executable, "-m", "mfgkg", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_build_writes_three_formats_that_parse_back(tmp_path):
+    result = mfgkg("build", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["mfgkg.jsonld", "mfgkg.nt", "mfgkg.ttl"]
+    sizes = set()
+    for name, fmt in (("mfgkg.ttl", "turtle"), ("mfgkg.nt", "nt"), ("mfgkg.jsonld", "json-ld")):
+        sizes.add(len(Graph().parse(tmp_path / "out" / name, format=fmt)))
+    assert len(sizes) == 1
+    assert f"{sizes.pop()} triples" in result.stdout
+
+
+def test_build_is_byte_identical_across_runs(tmp_path):
+    first = mfgkg("build", "--out", str(tmp_path / "a"), env={"PYTHONHASHSEED": "1"})
+    second = mfgkg("build", "--out", str(tmp_path / "b"), env={"PYTHONHASHSEED": "2"})
+    assert first.returncode == second.returncode == 0
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def test_validate_real_data_is_clean():
+    result = mfgkg("validate", "--no-warnings")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("0 violation(s), 2 warning(s)")
+
+
+def test_validate_reports_label_property_message_and_file(seed_copy):
+    path = seed_copy / "seeds" / "institutes-dod.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("  sponsor: dod\n  office: navy-onr", "  sponsor: dod\n  office: doe-ammto", 1))
+    result = mfgkg("validate", "--format", "text", cwd=seed_copy)
+    assert result.returncode == 1
+    assert ("Violation: seeds/institutes-dod.yaml: Lightweight Innovations For Tomorrow: "
+            "An institute's managing office") in result.stdout
+
+
+def test_validate_json_output_parses(seed_copy):
+    result = mfgkg("validate", "--format", "json", cwd=seed_copy)
+    assert result.returncode == 0
+    findings = json.loads(result.stdout)
+    assert {f["severity"] for f in findings} == {"Warning"}
+    assert {f["shape"] for f in findings} == {"Institute-acronym"}
+
+
+BAD_INPUTS = [
+    # (file, text to find, replacement, expected one-line error)
+    ("institutes-dod.yaml", "- id: lift\n", "- id: lift\n  sponsor_typo: dod\n",
+     "seeds/institutes-dod.yaml: entity 'lift': field 'sponsor_typo': unknown field"),
+    ("institutes-dod.yaml", "  sponsor: dod\n  office: navy-onr", "  sponsor: dodd\n  office: navy-onr",
+     "seeds/institutes-dod.yaml: entity 'lift': field 'sponsor': unknown agency 'dodd'"),
+    ("institutes-dod.yaml", "- id: mxd\n", "- id: lift\n",
+     "seeds/institutes-dod.yaml: entity 'lift': field 'id': duplicate id (also in seeds/institutes-dod.yaml)"),
+    ("metrics.yaml", "  value: 16\n", "  value: sixteen\n",
+     "seeds/metrics.yaml: entity 'institutes FY2021': field 'value': expected a non-negative number, got str 'sixteen'"),
+    ("program.yaml", "      - {src: usc-15-278s, at: \"15 U.S.C. 278s\"}",
+     "      - {src: no-such-source, at: \"15 U.S.C. 278s\"}",
+     "seeds/program.yaml: entity 'manufacturing-usa': field 'label': unknown source 'no-such-source'"),
+    ("places.yaml", "states:\n", "states: [\n",
+     "seeds/places.yaml: malformed YAML at line 3"),
+    ("institutes-dod.yaml", "  technology_areas:\n  - lightweight-metals\n", "  technology_areas:\n  - unobtainium\n",
+     "seeds/institutes-dod.yaml: entity 'lift': field 'technology_areas': unknown technology 'unobtainium'"),
+]
+
+
+@pytest.mark.parametrize(("name", "find", "replace", "error"), BAD_INPUTS, ids=[b[3][:40] for b in BAD_INPUTS])
+def test_bad_seed_stops_build_with_one_line_and_writes_nothing(seed_copy, name, find, replace, error):
+    path = seed_copy / "seeds" / name
+    text = path.read_text()
+    assert find in text
+    path.write_text(text.replace(find, replace, 1))
+    out = seed_copy / "out"
+    result = mfgkg("build", "--out", str(out), cwd=seed_copy)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: " + error), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_missing_citation_is_refused(seed_copy):
+    path = seed_copy / "seeds" / "program.yaml"
+    text = path.read_text()
+    start = text.index("    cite:\n      - {src: usc-15-278s")
+    path.write_text(text[:start])
+    result = mfgkg("build", "--out", str(seed_copy / "out"), cwd=seed_copy)
+    assert result.returncode == 2
+    assert "field 'label': fact has no citation" in result.stderr
+
+
+def test_failed_build_leaves_previous_output_untouched(seed_copy):
+    out = seed_copy / "out"
+    assert mfgkg("build", "--out", str(out), cwd=seed_copy).returncode == 0
+    before = digests(out)
+    path = seed_copy / "seeds" / "institutes-dod.yaml"
+    path.write_text(path.read_text().replace("  sponsor: dod\n", "  sponsor: nobody\n", 1))
+    assert mfgkg("build", "--out", str(out), cwd=seed_copy).returncode == 2
+    assert digests(out) == before

@@ -1,0 +1,90 @@
+"""Exact facts of the real graph, as users ask them: who sponsors what, where, and from which source."""
+
+from __future__ import annotations
+
+from conftest import ask, column, select
+
+ID = "https://w3id.org/mfgkg/id/"
+
+
+def institutes_of(graph, agency: str) -> list[str]:
+    return [i.rsplit("/", 1)[-1] for i in column(graph, f"""
+        SELECT ?i WHERE {{ ?i mfg:sponsor id:agency/{agency} ; mfg:status v:status-established }}""")]
+
+
+def test_institutes_by_sponsoring_department(graph):
+    assert institutes_of(graph, "doe") == ["cesmii", "cymanii", "epixc", "iacmi", "poweramerica", "rapid", "remade"]
+    assert institutes_of(graph, "dod") == ["affoa", "aim-photonics", "america-makes", "arm", "biofabusa",
+                                           "biomade", "lift", "mxd", "nextflex"]
+    assert institutes_of(graph, "doc") == ["niimbl", "smart-usa"]
+
+
+def test_nist_is_part_of_commerce_and_amnpo_of_nist(graph):
+    assert ask(graph, "ASK { id:agency/nist org:subOrganizationOf id:agency/doc . "
+                      "id:agency/amnpo org:subOrganizationOf id:agency/nist }")
+
+
+def test_headquarters_return_the_preferred_claim_by_default(graph):
+    rows = select(graph, """SELECT ?city WHERE { id:institute/lift mfg:headquarters/rdfs:label ?city }""")
+    assert rows == [("Detroit, Michigan",)]
+    claims = select(graph, """
+        SELECT ?city ?rank WHERE {
+            ?c rdf:subject id:institute/lift ; rdf:predicate mfg:headquarters ; rdf:object/rdfs:label ?city ;
+               mfg:rank/rdfs:label ?rank } ORDER BY ?city""")
+    assert claims == [("Canton Township, Michigan", "deprecated"), ("Detroit, Michigan", "preferred")]
+
+
+def test_disagreeing_funding_figures_are_both_kept_with_one_preferred(graph):
+    rows = select(graph, """
+        SELECT ?amount ?rank WHERE {
+            ?f mfg:recipient id:institute/mxd ; mfg:fundingKind v:funding-kind-federal-commitment ;
+               mfg:amount ?amount ; mfg:rank/rdfs:label ?rank ; mfg:startYear "2014"^^xsd:gYear .
+        } ORDER BY ?amount""")
+    assert ("70000000", "preferred") in rows and ("80000000", "normal") in rows
+
+
+def test_every_fact_can_be_traced_to_a_source_url_and_locator(graph):
+    rows = select(graph, """
+        SELECT ?url ?at WHERE {
+            ?c rdf:subject id:institute/biomade ; rdf:predicate mfg:headquarters ; mfg:citation ?cit .
+            ?cit prov:entity/schema:url ?url . OPTIONAL { ?cit mfg:locator ?at } }""")
+    assert rows and all(url.startswith("http") for url, _ in rows)
+
+
+def test_stated_facts_can_be_separated_from_curated_ones(graph):
+    curated = column(graph, """
+        SELECT ?o WHERE { ?c rdf:subject id:plan/plan-2024/goal-1 ; rdf:predicate mfg:continues ;
+                               rdf:object ?o ; mfg:basis v:basis-curated ; mfg:rationale ?why }""")
+    assert curated == [ID + "plan/plan-2019/goal-1"]
+    stated_sponsors = column(graph, """
+        SELECT ?i WHERE { ?c rdf:subject ?i ; rdf:predicate mfg:sponsor ; rdf:object id:agency/doc ;
+                               mfg:basis v:basis-stated }""")
+    assert stated_sponsors == [ID + "institute/ai-resilient-manufacturing", ID + "institute/niimbl",
+                               ID + "institute/smart-usa"]
+
+
+def test_fiscal_years_are_october_to_september(graph):
+    rows = select(graph, """
+        SELECT ?b ?e WHERE { id:fiscal-year/2021 time:hasBeginning/time:inXSDDate ?b ;
+                                                 time:hasEnd/time:inXSDDate ?e }""")
+    assert rows == [("2020-10-01", "2021-09-30")]
+
+
+def test_fy2021_network_figures_prefer_the_highlights_report(graph):
+    rows = select(graph, """
+        SELECT ?metric ?value WHERE {
+            ?o mfg:fiscalYear id:fiscal-year/2021 ; mfg:metric ?m ; mfg:value ?value ; mfg:rank v:rank-preferred .
+            BIND(STRAFTER(STR(?m), "metric/") AS ?metric) } ORDER BY ?metric""")
+    assert rows == [("member-organizations", "2300"), ("rd-projects", "708"), ("workforce-participants", "90000")]
+
+
+def test_national_strategy_has_three_goals_and_eleven_objectives(graph):
+    assert select(graph, """
+        SELECT (COUNT(DISTINCT ?g) AS ?goals) (COUNT(DISTINCT ?o) AS ?objectives) WHERE {
+            id:plan/nsam-2022 mfg:hasGoal ?g . ?g mfg:hasObjective ?o }""") == [("3", "11")]
+
+
+def test_program_authorising_laws(graph):
+    laws = column(graph, "SELECT ?l WHERE { id:program/manufacturing-usa mfg:authorizedBy ?l }")
+    assert [law.rsplit("/", 1)[-1] for law in laws] == ["chips-and-science-act-2022", "ndaa-fy2020", "nist-act",
+                                                       "rami-act-2014"]
