@@ -77,7 +77,8 @@ BAD_INPUTS = [
     ("institutes-dod.yaml", "- id: mxd\n", "- id: lift\n",
      "seeds/institutes-dod.yaml: entity 'lift': field 'id': duplicate id (also in seeds/institutes-dod.yaml)"),
     ("metrics.yaml", "  value: 16\n", "  value: sixteen\n",
-     "seeds/metrics.yaml: entity 'institutes FY2021': field 'value': expected a non-negative number, got str 'sixteen'"),
+     "seeds/metrics.yaml: entity 'institutes FY2021': field 'value': expected a non-negative number, "
+     "got str 'sixteen'"),
     ("program.yaml", "      - {src: usc-15-278s, at: \"15 U.S.C. 278s\"}",
      "      - {src: no-such-source, at: \"15 U.S.C. 278s\"}",
      "seeds/program.yaml: entity 'manufacturing-usa': field 'label': unknown source 'no-such-source'"),

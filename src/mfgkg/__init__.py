@@ -16,7 +16,7 @@ from .errors import MfgkgError, SeedError
 from .validate import Report, run, shapes_graph
 
 __version__ = "0.1.0"
-__all__ = ["build", "validate", "Report", "MfgkgError", "SeedError", "__version__"]
+__all__ = ["MfgkgError", "Report", "SeedError", "__version__", "build", "validate"]
 
 
 def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Graph:

@@ -260,9 +260,9 @@ class Builder:
             self.fact(node, MFG.sponsor, d, "sponsor", ctx, self.ref("agency", ctx, "sponsor"))
             self.fact(node, MFG.managingOffice, d, "office", ctx, self.ref("agency", ctx, "office"))
             self.fact(node, SCHEMA.foundingDate, d, "established", ctx, _year)
-            self.fact(node, MFG.headquarters, d, "hq", ctx, lambda v: self.city(v, ctx))
+            self.fact(node, MFG.headquarters, d, "hq", ctx, lambda v, c=ctx: self.city(v, c))
             self.fact(node, MFG.leadOrganization, d, "lead_organization", ctx,
-                      lambda v: self.organization(v, ctx))
+                      lambda v, c=ctx: self.organization(v, c))
             self.fact(node, MFG.technologyArea, d, "technology_areas", ctx,
                       self.ref("technology", ctx, "technology_areas"), single=False)
             self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
