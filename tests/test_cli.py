@@ -121,3 +121,14 @@ def test_failed_build_leaves_previous_output_untouched(seed_copy):
     path.write_text(path.read_text().replace("  sponsor: dod\n", "  sponsor: nobody\n", 1))
     assert mfgkg("build", "--out", str(out), cwd=seed_copy).returncode == 2
     assert digests(out) == before
+
+
+@pytest.mark.parametrize("name", ["mfgkg.ttl", "shapes/rules.ttl"])
+def test_malformed_ontology_or_shapes_is_one_line_exit_2(seed_copy, name):
+    path = seed_copy / "ontology" / name
+    path.write_text(path.read_text() + "\nthis is not turtle .\n")
+    command = "build" if name == "mfgkg.ttl" else "validate"
+    result = mfgkg(command, cwd=seed_copy)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: ontology/{name}: malformed Turtle")
+    assert len(result.stderr.strip().splitlines()) == 1

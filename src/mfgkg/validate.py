@@ -75,7 +75,8 @@ def shapes_graph(ontology_dir: Path) -> Graph:
         try:
             g.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many parser-specific types
-            raise SeedError(path.as_posix(), f"malformed Turtle: {str(exc).splitlines()[0]}") from None
+            where = path.relative_to(ontology_dir.parent).as_posix()
+            raise SeedError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
     return g
 
 
