@@ -435,9 +435,8 @@ class Builder:
                 self.claims.facts(node, prop, st, sctx, key, lambda v: v)
         for pos, goal in enumerate(d["goals"], 1):
             gnode = self.element(pid, "goal", goal, pos, [MFG.Goal], rec.file, ctx)
-            self.claims.facts(node, MFG.hasGoal, gnode, self.ctx(None, rec.file, f"{pid}/goal-{goal['number']}",
-                                                                  goal, ctx), "goals", lambda v: v)
             gctx = self.ctx(None, rec.file, f"{pid}/goal-{goal['number']}", goal, ctx)
+            self.claims.facts(node, MFG.hasGoal, gnode, gctx, "goals", lambda v: v)
             for opos, objective in enumerate(goal.get("objectives", []), 1):
                 onode = self.element(pid, "objective", objective, opos, [MFG.Objective], rec.file, gctx)
                 octx = self.ctx(None, rec.file, f"{pid}/objective-{objective['number']}", objective, gctx)

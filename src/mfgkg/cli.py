@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,7 +74,7 @@ def validate(seeds_dir: Path | None, ontology_dir: Path | None, fmt: str, warnin
     report = run(build_graph(seeds_dir, ont), shapes_graph(ont))
     shown = report.findings if warnings else report.violations
     if fmt == "json":
-        click.echo(json.dumps([f for f in report.as_dicts() if f in [vars(s) for s in shown]], indent=1))
+        click.echo(json.dumps([asdict(f) for f in shown], indent=1))
     else:
         for finding in shown:
             click.echo(finding.line())

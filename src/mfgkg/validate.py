@@ -6,7 +6,7 @@ citation is reported on the entity the claim is about, with its label and seed f
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -60,9 +60,6 @@ class Report:
     def shapes(self) -> set[str]:
         """Local names of the shapes that produced a violation."""
         return {f.shape for f in self.violations}
-
-    def as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(f) for f in self.findings]
 
 
 def shapes_graph(ontology_dir: Path) -> Graph:
