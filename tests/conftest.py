@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from rdflib import Graph
 
 import mfgkg
-from mfgkg.namespaces import PREFIXES
+from mfgkg.kg import KnowledgeGraph
+from mfgkg.prefixes import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p != "id")
@@ -20,6 +22,24 @@ ID_TERM = re.compile(r"(?<![\w<])id:([\w/.-]*[\w])")
 def sparql(text: str) -> str:
     """Add prefixes and expand ``id:kind/slug`` (not a legal prefixed name) to a full IRI."""
     return SPARQL_PREFIXES + ID_TERM.sub(lambda m: f"<{PREFIXES['id']}{m.group(1)}>", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the build cache of every test run (and of the commands it starts) in a temporary directory."""
+    saved = os.environ.get("MFGKG_CACHE")
+    os.environ["MFGKG_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["MFGKG_CACHE"])
+    if saved is None:
+        del os.environ["MFGKG_CACHE"]
+    else:
+        os.environ["MFGKG_CACHE"] = saved
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The real graph with its saved queries, in the default (Oxigraph) store."""
+    return mfgkg.load(ROOT / "seeds", ROOT / "ontology", ROOT / "queries")
 
 
 @pytest.fixture(scope="session")

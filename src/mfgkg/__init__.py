@@ -1,32 +1,54 @@
 """mfgkg: a knowledge graph of the U.S. Manufacturing USA program.
 
+``load()`` opens the graph with its saved queries (see :class:`mfgkg.kg.KnowledgeGraph`);
 ``build()`` turns the seed files into an rdflib Graph; ``validate()`` checks a graph against
-the SHACL shapes and returns a :class:`~mfgkg.validate.Report`.
+the SHACL shapes. Heavy modules are imported on first use, so the command line starts fast.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
+from .errors import MfgkgError, QueryError, SeedError, StoreError
 
-from . import paths
-from .build import build_graph
-from .errors import MfgkgError, SeedError
-from .validate import Report, run, shapes_graph
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .kg import KnowledgeGraph
+    from .validate import Report
 
 __version__ = "0.1.0"
-__all__ = ["MfgkgError", "Report", "SeedError", "__version__", "build", "validate"]
+__all__ = ["MfgkgError", "QueryError", "SeedError", "StoreError", "__version__", "build", "load", "validate"]
 
 
 def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Graph:
     """Build the graph from ``seeds_dir`` and ``ontology_dir`` (defaults: the project's)."""
+    from . import paths
+    from .build import build_graph
+
     return build_graph(Path(seeds_dir or paths.seeds_dir()), Path(ontology_dir or paths.ontology_dir()))
 
 
 def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None) -> Report:
     """Validate ``graph`` (built from the project's seeds if omitted) against the shapes."""
+    from . import paths
+    from .validate import run, shapes_graph
+
     ont = Path(ontology_dir or paths.ontology_dir())
     if graph is None:
         graph = build(ontology_dir=ont)
     return run(graph, shapes_graph(ont))
+
+
+def load(
+    seeds: Path | str | None = None,
+    ontology: Path | str | None = None,
+    queries: Path | str | None = None,
+    backend: str = "oxigraph",
+    cache_dir: Path | str | None = None,
+) -> KnowledgeGraph:
+    """Open the knowledge graph and its saved queries; see :func:`mfgkg.kg.load`."""
+    from .kg import load as _load
+
+    return _load(seeds, ontology, queries, backend, cache_dir)

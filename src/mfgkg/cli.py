@@ -1,6 +1,8 @@
 """The ``mfgkg`` command line: a thin shell over the library.
 
-Exit codes: 0 success, 1 validation violations, 2 bad input (seed files, arguments).
+Exit codes: 0 success, 1 validation violations, 2 bad input (seed files, queries, parameters,
+arguments). Heavy modules are imported inside the commands that need them, so ``mfgkg query``
+starts without loading rdflib.
 """
 
 from __future__ import annotations
@@ -15,11 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import build as build_graph
 from . import paths
 from .errors import MfgkgError
-from .serialize import write_graph
-from .validate import run, shapes_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,10 +54,18 @@ def main() -> None:
               show_default=True, help="Directory for mfgkg.ttl, mfgkg.nt and mfgkg.jsonld.")
 @_fail_cleanly
 def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> None:
-    """Build the graph from seeds/ and write Turtle, N-Triples and JSON-LD."""
-    graph = build_graph(seeds_dir, ontology_dir)
-    for path in write_graph(graph, out_dir):
+    """Build the graph from seeds/ and write Turtle, N-Triples and JSON-LD (and refresh the query cache)."""
+    from . import build as build_graph
+    from . import cache
+    from .serialize import render, write_files
+
+    seeds = seeds_dir or paths.seeds_dir()
+    ontology = ontology_dir or paths.ontology_dir()
+    graph = build_graph(seeds, ontology)
+    texts = render(graph)
+    for path in write_files(texts, out_dir):
         click.echo(f"wrote {path}")
+    cache.put(texts["nt"], seeds, ontology)
     click.echo(f"{len(graph)} triples")
 
 
@@ -70,6 +77,9 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
 @_fail_cleanly
 def validate(seeds_dir: Path | None, ontology_dir: Path | None, fmt: str, warnings: bool) -> None:
     """Validate the graph against the SHACL shapes; exit 1 on violations."""
+    from . import build as build_graph
+    from .validate import run, shapes_graph
+
     ont = ontology_dir or paths.ontology_dir()
     report = run(build_graph(seeds_dir, ont), shapes_graph(ont))
     shown = report.findings if warnings else report.violations
@@ -80,3 +90,145 @@ def validate(seeds_dir: Path | None, ontology_dir: Path | None, fmt: str, warnin
             click.echo(finding.line())
         click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
     sys.exit(0 if report.conforms else 1)
+
+
+queries_option = click.option("--queries", "queries_dir", type=click.Path(file_okay=False, path_type=Path),
+                              default=None, help="Saved-query directory (default: the project's queries/).")
+backend_option = click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+                              show_default=True, help="Embedded SPARQL engine.")
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "sparql-json", "md"]),
+                             default="table", show_default=True, help="Output format for rows.")
+
+
+def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph"):
+    from .kg import load
+
+    return load(seeds_dir, ontology_dir, queries_dir, backend)
+
+
+def _emit(answer: Any, fmt: str) -> None:
+    from .formats import render, terminal_width
+
+    width = terminal_width() if fmt == "table" and sys.stdout.isatty() else None
+    click.echo(render(answer, fmt, width), nl=False)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise MfgkgError(f"--param '{pair}': expected KEY=VALUE")
+        if key.strip() in params:
+            raise MfgkgError(f"--param '{key.strip()}' given twice")
+        params[key.strip()] = value
+    return params
+
+
+@main.command("queries")
+@click.argument("name", required=False)
+@queries_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_fail_cleanly
+def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
+    """List the saved queries, or describe query NAME: parameters and columns."""
+    from .catalogue import Catalogue
+
+    catalogue = Catalogue(queries_dir or paths.queries_dir())
+    chosen = [catalogue[name]] if name else list(catalogue)
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "name": q.name, "title": q.title, "description": q.description,
+            "parameters": [asdict(p) for p in q.parameters],
+            "columns": [{"name": c, "description": d} for c, d in q.columns],
+        } for q in chosen], indent=1))
+        return
+    if not name:
+        width = max(len(q.name) for q in chosen)
+        for q in chosen:
+            params = " ".join(f"[{p.name}]" if not p.required else p.name for p in q.parameters)
+            click.echo(f"{q.name.ljust(width)}  {q.title}" + (f"  ({params})" if params else ""))
+        return
+    query = chosen[0]
+    click.echo(f"{query.name}: {query.title}\n\n{query.description}\n\nParameters:")
+    for p in query.parameters or ():
+        need = "required" if p.required else f"default {p.default}"
+        example = f", e.g. {p.example}" if p.example else ""
+        click.echo(f"  {p.name} ({p.type}, {need}{example}): {p.description}")
+    if not query.parameters:
+        click.echo("  none")
+    click.echo("\nColumns:")
+    for col, desc in query.columns:
+        click.echo(f"  {col}: {desc}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="Query parameter; repeat for several. Values: names, acronyms, IRIs, years.")
+@format_option
+@backend_option
+@seeds_option
+@ontology_option
+@queries_option
+@_fail_cleanly
+def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, seeds_dir: Path | None,
+          ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """Run saved query NAME (see 'mfgkg queries')."""
+    params = _parse_params(pairs)
+    answered = _open(seeds_dir, ontology_dir, queries_dir, backend).run(name, params)
+    for message in answered.unmatched:
+        click.echo(f"note: {message}", err=True)
+    _emit(answered.result, fmt)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Read the query from this file.")
+@format_option
+@backend_option
+@seeds_option
+@ontology_option
+@_fail_cleanly
+def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, seeds_dir: Path | None,
+           ontology_dir: Path | None) -> None:
+    """Run an ad hoc SPARQL query (TEXT or --file); CONSTRUCT and DESCRIBE print Turtle.
+
+    The prefixes mfg:, id:, v:, schema:, org:, prov:, skos:, dcterms:, rdfs:, xsd: and others are predefined.
+    """
+    if (text is None) == (query_file is None):
+        raise MfgkgError("give the query as an argument or with --file, not both")
+    if query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
+    _emit(_open(seeds_dir, ontology_dir, None, backend).run_sparql(text or ""), fmt)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/answers"),
+              show_default=True, help="Directory for one file per saved query.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "sparql-json", "md"]), default="csv",
+              show_default=True)
+@seeds_option
+@ontology_option
+@queries_option
+@_fail_cleanly
+def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
+           queries_dir: Path | None) -> None:
+    """Answer every saved query (defaults; examples for required parameters) into OUT, one file each."""
+    from .formats import render
+    from .serialize import write_atomic
+
+    kg = _open(seeds_dir, ontology_dir, queries_dir)
+    suffix = {"sparql-json": "srj", "md": "md"}.get(fmt, fmt)
+    files: dict[Path, str] = {}
+    for saved in kg.queries:
+        params = {p.name: p.example for p in saved.parameters if p.required}
+        result = kg.run(saved.name, params).result
+        files[out_dir / f"{saved.name}.{suffix}"] = render(result, fmt)
+    write_atomic(files)
+    for path in sorted(files):
+        click.echo(f"wrote {path}")

@@ -24,3 +24,11 @@ class SeedError(MfgkgError):
         if self.field:
             where.append(f"field '{self.field}'")
         return f"{': '.join(where)}: {self.message}"
+
+
+class QueryError(MfgkgError):
+    """A saved query, its parameters or an ad hoc SPARQL query is wrong."""
+
+
+class StoreError(MfgkgError):
+    """The store could not be loaded or could not answer."""

@@ -6,32 +6,15 @@ import hashlib
 import re
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-BASE = "https://w3id.org/mfgkg/"
-MFG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
-VOCAB = Namespace(BASE + "vocab/")
+from .prefixes import BASE, PREFIXES
+
+MFG = Namespace(PREFIXES["mfg"])
+ID = Namespace(PREFIXES["id"])
+VOCAB = Namespace(PREFIXES["v"])
 SH_NS = Namespace(BASE + "shapes#")
-SCHEMA = Namespace("https://schema.org/")
-QB = Namespace("http://purl.org/linked-data/cube#")
-
-PREFIXES: dict[str, Namespace] = {
-    "mfg": MFG,
-    "id": ID,
-    "v": VOCAB,
-    "schema": SCHEMA,
-    "qb": QB,
-    "org": ORG,
-    "prov": PROV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "time": TIME,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
+SCHEMA = Namespace(PREFIXES["schema"])
+QB = Namespace(PREFIXES["qb"])
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -32,3 +32,8 @@ def seeds_dir() -> Path:
 def ontology_dir() -> Path:
     """Default ontology/ directory."""
     return project_root() / "ontology"
+
+
+def queries_dir() -> Path:
+    """Default queries/ directory (the saved-query catalogue)."""
+    return project_root() / "queries"

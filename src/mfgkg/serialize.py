@@ -72,9 +72,8 @@ def write_atomic(files: Mapping[Path, str]) -> None:
                 os.unlink(tmp)
 
 
-def write_graph(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write mfgkg.ttl, mfgkg.nt and mfgkg.jsonld into ``out_dir``; return their paths."""
-    texts = render(graph)
+def write_files(texts: Mapping[str, str], out_dir: Path) -> list[Path]:
+    """Write already rendered texts (keyed by suffix) as mfgkg.<suffix> into ``out_dir``."""
     files = {Path(out_dir) / f"{BASENAME}.{suffix}": text for suffix, text in texts.items()}
     write_atomic(files)
     return sorted(files)

@@ -1,0 +1,228 @@
+"""The saved-query catalogue: ``queries/*.rq`` files and the headers that describe them.
+
+Each file opens with a comment block in YAML (every line starting with ``#``) giving the
+query's title, description, parameters and result columns, then the SPARQL text. The header
+is the query's documented contract: parameters bound at run time and the columns returned.
+Columns named under ``lists`` hold several values joined by " | " (GROUP_CONCAT); the runner
+sorts their items, because engines concatenate in no guaranteed order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError
+
+NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LIST_SEPARATOR = " | "
+PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+SELECT_CLAUSE = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:\b(?:WHERE|FROM)\b|\{)",
+                           re.IGNORECASE | re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: its name, type (see :mod:`mfgkg.params`), default, example and meaning."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+
+    @property
+    def variable(self) -> str:
+        """The query variable this parameter binds."""
+        return f"param_{self.name}"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One saved query: header metadata plus the SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[tuple[str, str], ...]
+    text: str
+    path: Path
+    lists: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name`` (dashes and a trailing underscore are accepted)."""
+        wanted = name.rstrip("_").replace("-", "_")
+        for param in self.parameters:
+            if param.name == wanted:
+                return param
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise QueryError(f"query '{self.name}': unknown parameter '{name}' (parameters: {known})")
+
+    def example_params(self) -> dict[str, str]:
+        """The example value of every parameter that has one, for demonstrations and smoke runs."""
+        return {p.name: p.example for p in self.parameters if p.example is not None}
+
+
+def _header(path: Path) -> tuple[str, str]:
+    """Split a .rq file into its YAML header (comment markers removed) and the query text."""
+    text = path.read_text(encoding="utf-8")
+    header: list[str] = []
+    lines = text.splitlines()
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        header.append(line[2:] if line.startswith("# ") else line[1:])
+    return "\n".join(header), text
+
+
+def _field(meta: dict[str, Any], key: str, where: str, kind: type = str, required: bool = True) -> Any:
+    value = meta.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, kind):
+        raise QueryError(f"{where}: header field '{key}' must be a {kind.__name__}")
+    return value
+
+
+def _parameter(name: str, spec: Any, where: str) -> Parameter:
+    if not PARAM_NAME.match(str(name)):
+        raise QueryError(f"{where}: parameter name '{name}' must be lowercase letters, digits and underscores")
+    if not isinstance(spec, dict):
+        raise QueryError(f"{where}: parameter '{name}' must be a mapping with type and description")
+    unknown = set(spec) - {"type", "description", "required", "default", "example"}
+    if unknown:
+        raise QueryError(f"{where}: parameter '{name}' has unknown field(s) {', '.join(sorted(unknown))}")
+    place = f"{where}: parameter '{name}'"
+    required = bool(spec.get("required", False))
+    default = spec.get("default")
+    if required == (default is not None):
+        raise QueryError(f"{place}: give either 'required: true' or a 'default'")
+    example = spec.get("example")
+    return Parameter(
+        name=name,
+        type=_field(spec, "type", place),
+        description=_field(spec, "description", place),
+        required=required,
+        default=None if default is None else str(default),
+        example=None if example is None else str(example),
+    )
+
+
+def parse(path: Path) -> SavedQuery:
+    """Read one saved query; a malformed header raises :class:`QueryError` naming the file and field."""
+    import yaml
+
+    where = f"queries/{path.name}"
+    name = path.stem
+    if not NAME.match(name):
+        raise QueryError(f"{where}: file name must be lowercase words joined by hyphens")
+    header, text = _header(path)
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise QueryError(f"{where}: header is not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(meta, dict):
+        raise QueryError(f"{where}: header must be a mapping of title, description, parameters, columns")
+    unknown = set(meta) - {"title", "description", "parameters", "columns", "lists"}
+    if unknown:
+        raise QueryError(f"{where}: unknown header field(s) {', '.join(sorted(unknown))}")
+    params = _field(meta, "parameters", where, dict, required=False) or {}
+    columns = _field(meta, "columns", where, dict)
+    lists = tuple(_field(meta, "lists", where, list, required=False) or ())
+    if not set(lists) <= set(columns):
+        raise QueryError(f"{where}: header field 'lists' names columns that are not declared: "
+                         f"{', '.join(sorted(set(lists) - set(columns)))}")
+    query = SavedQuery(
+        name=name,
+        title=_field(meta, "title", where),
+        description=" ".join(_field(meta, "description", where).split()),
+        parameters=tuple(_parameter(k, v, where) for k, v in params.items()),
+        columns=tuple((str(k), " ".join(str(v).split())) for k, v in columns.items()),
+        text=text,
+        path=path,
+        lists=lists,
+    )
+    _check_projection(query, where)
+    return query
+
+
+def _check_projection(query: SavedQuery, where: str) -> None:
+    """The SELECT clause must project exactly the declared columns, then the parameters.
+
+    Parameter ``x`` is the variable ``?param_x``. Engines that pre-bind variables (SPARQL 1.1
+    SEP-0007 substitution) only bind projected variables, so parameters are projected too;
+    they are dropped from the returned rows.
+    """
+    body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+    match = SELECT_CLAUSE.search(body)
+    if not match:
+        raise QueryError(f"{where}: must be a SELECT query")
+    projected = projection(match.group(1))
+    expected = query.column_names + tuple(p.variable for p in query.parameters)
+    if projected != expected:
+        raise QueryError(f"{where}: SELECT projects {' '.join(projected)}; the header declares "
+                         f"{' '.join(expected)} (columns, then a param_ variable per parameter)")
+
+
+def projection(clause: str) -> tuple[str, ...]:
+    """Variables a SELECT clause projects: bare ``?x`` and the ``?x`` of each ``(expression AS ?x)``."""
+    names: list[str] = []
+    depth = 0
+    group = ""
+    for token in re.findall(r"\(|\)|\?\w+|[^()?\s]+", clause):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            if depth == 0:
+                alias = re.search(r"\bAS\s+\?(\w+)\s*$", group, re.IGNORECASE)
+                if alias:
+                    names.append(alias.group(1))
+                group = ""
+        elif depth:
+            group += " " + token
+        elif token.startswith("?"):
+            names.append(token[1:])
+    return tuple(names)
+
+
+class Catalogue:
+    """All saved queries of a ``queries/`` directory, by name."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        if not self.directory.is_dir():
+            raise QueryError(f"{self.directory}: no queries directory")
+        self._paths = {p.stem: p for p in sorted(self.directory.glob("*.rq"))}
+        self._parsed: dict[str, SavedQuery] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self):
+        return (self[name] for name in self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, name: str) -> SavedQuery:
+        if name not in self._paths:
+            hint = get_close_matches(name, self._paths, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else "; run 'mfgkg queries' for the list"
+            raise QueryError(f"unknown query '{name}'{suggestion}")
+        if name not in self._parsed:
+            self._parsed[name] = parse(self._paths[name])
+        return self._parsed[name]

@@ -1,0 +1,104 @@
+"""The Python API: a loaded knowledge graph with its saved queries.
+
+``load()`` opens the cached build (building it when seeds/ or ontology/ changed) in an
+embedded store. ``KnowledgeGraph.run`` and ``run_sparql`` return store-independent results
+and are what the command line uses; ``query`` and ``sparql`` return pandas DataFrames for
+notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import cache, paths
+from .catalogue import LIST_SEPARATOR, Catalogue
+from .params import Resolver, bind
+from .results import BooleanResult, GraphResult, Result
+from .stores import Answer, Store, open_store
+
+if TYPE_CHECKING:
+    import pandas
+    import rdflib
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A saved query's rows plus messages about parameter values that matched nothing."""
+
+    result: Result
+    unmatched: tuple[str, ...]
+
+
+class KnowledgeGraph:
+    """A loaded graph: ``graph`` (rdflib), ``queries`` (the catalogue), and ways to ask it."""
+
+    def __init__(self, store: Store, queries: Catalogue):
+        self.store = store
+        self.queries = queries
+        self._resolver = Resolver(store)
+        self._graph: rdflib.Graph | None = None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def backend(self) -> str:
+        return self.store.name
+
+    @property
+    def graph(self) -> rdflib.Graph:
+        """The whole graph as an rdflib Graph (loaded on first use)."""
+        if self._graph is None:
+            self._graph = self.store.to_rdflib()
+        return self._graph
+
+    def run(self, name: str, params: Mapping[str, object] | None = None) -> Answered:
+        """Run saved query ``name`` with ``params`` (natural values: "DoD", 2016, an IRI)."""
+        saved = self.queries[name]
+        bindings, unmatched = bind(saved, params or {}, self._resolver)
+        answer = self.store.query(saved.text, bindings)
+        assert isinstance(answer, Result), "saved queries are SELECT queries"
+        result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
+        return Answered(result, tuple(unmatched))
+
+    def run_sparql(self, text: str) -> Answer:
+        """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined."""
+        return self.store.query(text)
+
+    def query(self, name: str, **params: object) -> pandas.DataFrame:
+        """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``."""
+        return self.run(name, params).result.to_frame()
+
+    def sparql(self, text: str) -> pandas.DataFrame | rdflib.Graph | bool:
+        """Ad hoc SPARQL: SELECT gives a DataFrame, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph."""
+        answer = self.run_sparql(text)
+        if isinstance(answer, BooleanResult):
+            return answer.value
+        if isinstance(answer, GraphResult):
+            import rdflib
+
+            return rdflib.Graph().parse(data=answer.turtle, format="turtle")
+        return answer.to_frame()
+
+
+def load(
+    seeds: Path | str | None = None,
+    ontology: Path | str | None = None,
+    queries: Path | str | None = None,
+    backend: str = "oxigraph",
+    cache_dir: Path | str | None = None,
+) -> KnowledgeGraph:
+    """Open the knowledge graph built from ``seeds`` and ``ontology`` (defaults: the project's).
+
+    The build is cached by the content of its inputs, so only the first call after an edit
+    rebuilds. ``backend`` is "oxigraph" (fast, default) or "rdflib".
+    """
+    seeds_dir = Path(seeds) if seeds else paths.seeds_dir()
+    ontology_dir = Path(ontology) if ontology else paths.ontology_dir()
+    ntriples = cache.cached_graph(seeds_dir, ontology_dir, Path(cache_dir) if cache_dir else None)
+    catalogue = Catalogue(Path(queries) if queries else paths.queries_dir())
+    return KnowledgeGraph(open_store(ntriples, backend), catalogue)
+

@@ -1,0 +1,194 @@
+"""Embedded stores that answer SPARQL over the built graph.
+
+``OxigraphStore`` (the default) is fast to load and to query; ``RdflibStore`` uses rdflib's
+own engine. Both take N-Triples, run SELECT with parameters pre-bound as RDF terms (never
+spliced into the query text), and return store-independent :mod:`mfgkg.results`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .errors import QueryError, StoreError
+from .prefixes import PREFIXES
+from .results import BooleanResult, GraphResult, Result, Term
+
+if TYPE_CHECKING:
+    import rdflib
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+BACKENDS = ("oxigraph", "rdflib")
+
+Answer = Result | GraphResult | BooleanResult
+
+
+class Store(Protocol):
+    """What the query layer needs from a store."""
+
+    name: str
+
+    def __len__(self) -> int: ...
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+        """Run any SPARQL query form; ``bindings`` pre-bind projected variables."""
+        ...
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """The whole graph as an rdflib Graph."""
+        ...
+
+
+def _syntax_error(exc: Exception) -> QueryError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return QueryError(f"SPARQL syntax error: {first}")
+
+
+class OxigraphStore:
+    """The graph in an in-memory Oxigraph store."""
+
+    name = "oxigraph"
+
+    def __init__(self, ntriples: Path):
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self._path = Path(ntriples)
+        self._store = pyoxigraph.Store()
+        try:
+            self._store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{ntriples}: cannot load N-Triples ({_syntax_error(exc)})") from None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def _native(self, term: Term) -> Any:
+        ox = self._ox
+        if term.kind == "uri":
+            return ox.NamedNode(term.value)
+        if term.kind == "bnode":
+            return ox.BlankNode(term.value)
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD_STRING))
+
+    def _term(self, node: Any) -> Term | None:
+        ox = self._ox
+        if node is None:
+            return None
+        if isinstance(node, ox.NamedNode):
+            return Term("uri", node.value)
+        if isinstance(node, ox.BlankNode):
+            return Term("bnode", node.value)
+        datatype = node.datatype.value
+        if node.language:
+            return Term("literal", node.value, None, node.language)
+        return Term("literal", node.value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype)
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+        ox = self._ox
+        substitutions = {ox.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from None
+        except RuntimeError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return BooleanResult(bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            columns = tuple(v.value for v in answer.variables)
+            rows = tuple(tuple(self._term(solution[i]) for i in range(len(columns))) for solution in answer)
+            return Result(columns, rows)
+        triples = list(answer)
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        return GraphResult(turtle, len(triples))
+
+    def to_rdflib(self) -> rdflib.Graph:
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(self._path, format="nt")
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri)
+        return graph
+
+
+class RdflibStore:
+    """The graph in an rdflib in-memory Graph, queried by rdflib's SPARQL engine."""
+
+    name = "rdflib"
+
+    def __init__(self, ntriples: Path | None = None, graph: rdflib.Graph | None = None):
+        import rdflib
+
+        if graph is None:
+            graph = rdflib.Graph()
+            try:
+                graph.parse(str(ntriples), format="nt")
+            except Exception as exc:  # rdflib raises parser-specific exception types
+                raise StoreError(f"{ntriples}: cannot load N-Triples ({exc})") from None
+        self._graph = graph
+
+    def __len__(self) -> int:
+        return len(self._graph)
+
+    @staticmethod
+    def _native(term: Term) -> Any:
+        import rdflib
+
+        if term.kind == "uri":
+            return rdflib.URIRef(term.value)
+        if term.kind == "bnode":
+            return rdflib.BNode(term.value)
+        datatype = None if term.lang or term.datatype in (None, XSD_STRING) else rdflib.URIRef(term.datatype)
+        return rdflib.Literal(term.value, lang=term.lang, datatype=datatype)
+
+    @staticmethod
+    def _term(node: Any) -> Term | None:
+        import rdflib
+
+        if node is None:
+            return None
+        if isinstance(node, rdflib.URIRef):
+            return Term("uri", str(node))
+        if isinstance(node, rdflib.BNode):
+            return Term("bnode", str(node))
+        datatype = None if node.datatype is None or str(node.datatype) == XSD_STRING else str(node.datatype)
+        return Term("literal", str(node), datatype, node.language)
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+        from pyparsing.exceptions import ParseException
+
+        init = {k: self._native(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._graph.query(text, initNs=PREFIXES, initBindings=init)
+        except ParseException as exc:
+            raise _syntax_error(exc) from None
+        except Exception as exc:  # rdflib's engine raises many exception types while evaluating
+            raise QueryError(f"query failed: {exc}") from None
+        if answer.type == "ASK":
+            return BooleanResult(bool(answer.askAnswer))
+        if answer.type == "SELECT":
+            columns = tuple(str(v) for v in answer.vars or ())
+            rows = tuple(tuple(self._term(row[i]) for i in range(len(columns))) for row in answer)
+            return Result(columns, rows)
+        graph = answer.graph
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri)
+        return GraphResult(graph.serialize(format="turtle"), len(graph))
+
+    def to_rdflib(self) -> rdflib.Graph:
+        return self._graph
+
+
+def open_store(ntriples: Path, backend: str = "oxigraph") -> Store:
+    """Load N-Triples into the named embedded backend."""
+    if backend == "oxigraph":
+        return OxigraphStore(ntriples)
+    if backend == "rdflib":
+        return RdflibStore(ntriples)
+    raise QueryError(f"unknown backend '{backend}' (choose from {', '.join(BACKENDS)})")

@@ -1,0 +1,284 @@
+"""Every saved query answers with the exact rows the real data gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from mfgkg.errors import QueryError
+from mfgkg.kg import KnowledgeGraph
+
+DOE = ["CESMII", "CyManII", "EPIXC", "IACMI - The Composites Institute", "PowerAmerica",
+       "RAPID Manufacturing Institute", "REMADE Institute"]
+DOD = ["AFFOA", "AIM Photonics", "ARM Institute", "America Makes", "BioFabUSA", "BioMADE", "LIFT", "MxD", "NextFlex"]
+
+
+def rows(kg: KnowledgeGraph, name: str, columns: str, **params: object) -> list[tuple]:
+    """The named columns (space-separated) of every row, as plain values."""
+    wanted = columns.split()
+    return [tuple(r[c] for c in wanted) for r in kg.run(name, params).result.records()]
+
+
+def distinct(kg: KnowledgeGraph, name: str, column: str, **params: object) -> list:
+    return sorted({r[0] for r in rows(kg, name, column, **params)})
+
+
+# Each saved query must have a test below; test_every_saved_query_is_tested checks the list.
+TESTED = {"who-funds-what", "institutes", "institute-profile", "technology-landscape", "plan-structure",
+          "objective-connections", "objective-path", "metrics-by-year", "agency-roles", "plan-changes",
+          "sources-of", "plans", "disagreements"}
+
+
+def test_every_saved_query_is_tested(kg):
+    assert set(kg.queries.names) == TESTED
+
+
+def test_who_funds_what_doe(kg):
+    assert distinct(kg, "who-funds-what", "institute", agency="DOE") == DOE
+    assert rows(kg, "who-funds-what", "institute kind comparator amount start_year", agency="DOE")[:2] == [
+        ("CESMII", "federal commitment", "exact", 70000000, "2016"),
+        ("CyManII", "federal commitment", "up to", 70000000, "2019"),
+    ]
+    assert len(kg.run("who-funds-what", {"agency": "DOE"}).result) == 10
+
+
+def test_who_funds_what_dod_includes_its_sub_organizations(kg):
+    assert distinct(kg, "who-funds-what", "institute", agency="DoD") == DOD
+    assert distinct(kg, "who-funds-what", "agency", agency="DoD") == ["AFRL", "DOD", "ManTech"]
+
+
+def test_who_funds_what_keeps_both_mxd_figures_and_marks_the_preferred_one(kg):
+    mxd = [r for r in rows(kg, "who-funds-what", "institute start_year amount rank funding", agency="DOD")
+           if r[0] == "MxD" and r[1] == "2014"]
+    assert [(r[2], r[3]) for r in mxd] == [(80000000, "normal"), (70000000, "preferred")]
+
+
+def test_who_funds_what_nist_covers_its_chips_office(kg):
+    assert distinct(kg, "who-funds-what", "institute", agency="NIST") == [
+        "AI-focused Manufacturing USA institute", "NIIMBL", "SMART USA"]
+    assert ("CRDO", "SMART USA", "award", 285000000) in rows(
+        kg, "who-funds-what", "agency institute kind amount", agency="NIST")
+
+
+def test_who_funds_what_by_technology(kg):
+    got = rows(kg, "who-funds-what", "institute technology_areas amount rank", technology="bioindustrial manufacturing")
+    assert got == [("BioMADE", "Bioindustrial manufacturing", 87500000, "preferred"),
+                   ("BioMADE", "Bioindustrial manufacturing", 87000000, "normal"),
+                   ("BioMADE", "Bioindustrial manufacturing", 500000000, "normal"),
+                   ("BioMADE", "Bioindustrial manufacturing", 450000000, "normal")]
+    assert rows(kg, "who-funds-what", "technology_areas", agency="DOD", technology="digital manufacturing")[0] == (
+        "Cybersecurity in manufacturing | Digital manufacturing",)
+
+
+def test_who_funds_what_unfiltered_lists_every_federal_figure(kg):
+    result = kg.run("who-funds-what").result
+    assert len(result) == 45
+    assert "cost-share commitment" not in result.column("kind")
+
+
+def test_institutes_by_agency_and_year(kg):
+    assert distinct(kg, "institutes", "institute", agency="Department of Energy") == DOE
+    assert rows(kg, "institutes", "institute established", founded_before=2015) == [
+        ("America Makes", "2012"), ("LIFT", "2014"), ("MxD", "2014"), ("PowerAmerica", "2014")]
+    assert rows(kg, "institutes", "institute", agency="DOE", founded_after=2015) == [
+        ("CESMII",), ("RAPID Manufacturing Institute",), ("REMADE Institute",), ("CyManII",), ("EPIXC",)]
+
+
+def test_institutes_preferred_headquarters_and_filters(kg):
+    lift = rows(kg, "institutes", "institute city state agency lead_organization status", founded_before=2015)[1]
+    assert lift == ("LIFT", "Detroit", "Michigan", "DOD",
+                    "American Lightweight Materials Manufacturing Innovation Institute", "established")
+    assert rows(kg, "institutes", "institute city", state="OH") == [("America Makes", "Youngstown")]
+    assert rows(kg, "institutes", "institute", technology="semiconductors") == [("SMART USA",)]
+    assert len(kg.run("institutes").result) == 19
+
+
+def test_institute_profile_ranks_and_sources(kg):
+    profile = rows(kg, "institute-profile", "fact value rank", institute="LIFT")
+    assert ("headquarters", "Detroit, Michigan", "preferred") in profile
+    assert ("headquarters", "Canton Township, Michigan", "deprecated") in profile
+    assert ("funding: federal commitment", "exact USD 70000000 from Department of Defense (2014)", "normal") in profile
+    sources = {r[0]: r[1] for r in rows(kg, "institute-profile", "value sources", institute="LIFT")}
+    assert sources["Canton Township, Michigan"] == (
+        "Detroit To Get $140 Million Metals Manufacturing Institute "
+        "<https://detroit.cbslocal.com/2014/02/23/detroit-to-get-140-million-metals-manufacturing-institute/>")
+
+
+def test_technology_landscape(kg):
+    result = kg.run("technology-landscape").result
+    assert len(result) == 23
+    assert rows(kg, "technology-landscape", "technology institute_count institutes agencies")[0] == (
+        "Cybersecurity in manufacturing", 2, "CyManII | MxD", "DOD | DOE")
+    assert sum(result.column("institute_count")) == 23
+
+
+def test_plan_structure_editions(kg):
+    plan_2024 = rows(kg, "plan-structure", "goal_number objective action_number")
+    assert plan_2024 == [("1", None, None), ("2", None, None), ("3", None, "S5"), ("4", None, "S6"),
+                         (None, None, "S1"), (None, None, "S2"), (None, None, "S3"), (None, None, "S4")]
+    assert rows(kg, "plan-structure", "goal_number goal", plan="2019") == [
+        ("1", "Increase the competitiveness of U.S. manufacturing."),
+        ("2", "Facilitate the transition of innovative technologies into scalable, cost-effective, and "
+              "high-performing domestic manufacturing capabilities."),
+        ("3", "Accelerate the development of an advanced manufacturing workforce."),
+        ("4", "Support business models that help institutes to become stable and sustainable."),
+    ]
+    nsam = rows(kg, "plan-structure", "goal_number objective_number",
+                plan="National Strategy for Advanced Manufacturing")
+    assert [r[1] for r in nsam] == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
+
+
+def test_objective_connections(kg):
+    assert rows(kg, "objective-connections", "objective_a_number objective_b_number link shared via") == [
+        ("1.4", "1.5", "federal agency", 3, "AMMTO | DOD | DOE"),
+        ("1.1", "1.4", "federal agency", 2, "AMMTO | DOE"),
+        ("1.1", "1.5", "federal agency", 2, "AMMTO | DOE"),
+        ("1.2", "1.3", "federal agency", 1, "DOC"),
+        ("1.3", "1.4", "federal agency", 1, "DOD"),
+        ("1.3", "1.5", "federal agency", 1, "DOD"),
+    ]
+    assert rows(kg, "objective-connections", "objective_a_number", plan="2019") == []
+
+
+def test_objective_path(kg):
+    assert rows(kg, "objective-path", "relation via objective_number", **{"from": "DOE"}) == [
+        ("sponsors or manages an institute that serves", "REMADE Institute", "1.1"),
+        ("sponsors or manages an institute whose technology area serves", "EPIXC (Industrial decarbonization)", "1.1"),
+        ("sponsors or manages an institute whose technology area serves",
+         "REMADE Institute (Sustainable manufacturing)", "1.1"),
+        ("sponsors or manages an institute that serves", "IACMI - The Composites Institute", "1.4"),
+        ("sponsors or manages an institute that serves", "CESMII", "1.5"),
+        ("sponsors or manages an institute whose technology area serves", "CESMII (Smart manufacturing)", "1.5"),
+    ]
+    action = rows(kg, "objective-path", "relation objective_number goal_number plan",
+                  from_="https://w3id.org/mfgkg/id/plan/plan-2024/action-s5")
+    assert action == [
+        ("belongs to a goal that serves", "2.2", "2", "National Strategy for Advanced Manufacturing (2022)"),
+        ("part of", None, "3", "Strategic Plan for the Manufacturing USA Program (2024)"),
+    ]
+
+
+def test_metrics_by_year_fy2022(kg):
+    assert rows(kg, "metrics-by-year", "metric comparator value unit", fiscal_year="FY2022") == [
+        ("Match / leverage ratio", "nearly", 3, "ratio"),
+        ("Member organizations", "more than", 2500, "count"),
+        ("Non-federal funding / cost share", "exact", 307000000, "U.S. dollars"),
+        ("Technical / applied R&D projects", "more than", 700, "count"),
+        ("Workforce and education participants", "more than", 106000, "count"),
+    ]
+
+
+def test_metrics_by_year_one_metric_with_disagreeing_sources(kg):
+    assert rows(kg, "metrics-by-year", "fiscal_year value rank", metric="member organizations") == [
+        ("FY2017", 1291, "normal"), ("FY2018", 1937, "normal"), ("FY2019", 1920, "normal"),
+        ("FY2020", 2000, "normal"), ("FY2021", 2300, "preferred"), ("FY2021", 2000, "normal"),
+        ("FY2022", 2500, "normal"),
+    ]
+
+
+def test_agency_roles(kg):
+    assert rows(kg, "agency-roles", "agency role", agency="NIST") == [
+        ("AMNPO", "managing office"), ("CRDO", "sponsor"), ("NIST", "coordinator"), ("NIST", "sponsor")]
+    assert len(kg.run("agency-roles").result) == 29
+
+
+def test_plan_changes(kg):
+    assert rows(kg, "plan-changes", "earlier_number relation later_number basis") == [
+        ("1", "continues", "1", "curated"), ("2", "continues", "2", "curated"),
+        ("3", "continues", "3", "curated"), ("4", "broadens", "4", "curated"),
+    ]
+    assert all(kg.run("plan-changes").result.column("rationale"))
+
+
+def test_sources_of_an_entity(kg):
+    mxd = rows(kg, "sources-of", "fact issued locator", entity="id:funding/mxd-initial-federal")
+    assert mxd == [("(whole record)", "2014-02-26", "DoD has awarded $70 million"),
+                   ("(whole record)", "2014-02-23", "$70 million federal grant"),
+                   ("(whole record)", "2014-02-22", "$70 million to each of the two institutes")]
+    niimbl = rows(kg, "sources-of", "fact value rank url", entity="NIIMBL")
+    lead = [r[1:] for r in niimbl if r[0] == "lead organization"]
+    assert lead == [
+        ("USA Bio LLC", "preferred", "https://paperzz.com/doc/8829356/niimbl-fact-sheet---manufacturing-usa"),
+        ("USA Bio LLC", "preferred", "https://www.manufacturingusa.com/news/secretary-pritzker-announces-first-"
+                                     "department-commerce-manufacturing-usa-institute-national"),
+        ("University of Delaware", "normal", "https://paperzz.com/doc/8829356/niimbl-fact-sheet---manufacturing-usa"),
+        ("University of Delaware", "normal", "https://research.udel.edu/2016/12/16/niimbl-announcement/"),
+    ]
+
+
+def test_plans(kg):
+    assert rows(kg, "plans", "edition goals objectives actions replaces implements") == [
+        ("2024", 4, 0, 6, "Manufacturing USA Strategic Plan (2019)",
+         "National Strategy for Advanced Manufacturing (2022)"),
+        ("2022", 3, 11, 0, None, None),
+        ("2019", 4, 0, 0, None, None),
+    ]
+
+
+def test_disagreements(kg):
+    assert len(kg.run("disagreements").result) == 12
+    assert rows(kg, "disagreements", "fact value rank", entity="LIFT") == [
+        ("headquarters", "Detroit, Michigan", "preferred"),
+        ("headquarters", "Canton Township, Michigan", "deprecated"),
+        ("lead organization", "American Lightweight Materials Manufacturing Innovation Institute", "preferred"),
+        ("lead organization", "EWI", "normal"),
+    ]
+
+
+@pytest.mark.parametrize("spelling", ["DoD", "dod", "Department of Defense", " department  of defense ",
+                                      "https://w3id.org/mfgkg/id/agency/dod", "id:agency/dod",
+                                      "<https://w3id.org/mfgkg/id/agency/dod>"])
+def test_natural_spellings_of_a_parameter_bind_the_same_entity(kg, spelling):
+    answered = kg.run("institutes", {"agency": spelling})
+    assert answered.unmatched == ()
+    assert sorted(answered.result.column("institute")) == DOD
+
+
+@pytest.mark.parametrize("hostile", ['"} ; DROP ALL ; {', "?x } UNION { ?s ?p ?o", "<http://x> } #", "'", "\\",
+                                     "any\" || true || \"", "DoD\x00"])
+def test_hostile_values_are_just_unmatched(kg, hostile):
+    answered = kg.run("who-funds-what", {"agency": hostile})
+    assert len(answered.result) == 0
+    assert answered.unmatched and "no agency matches" in answered.unmatched[0]
+    assert len(kg.run("institute-profile", {"institute": hostile}).result) == 0
+
+
+def test_unknown_iri_is_unmatched(kg):
+    answered = kg.run("institutes", {"agency": "https://example.org/agency/x"})
+    assert len(answered.result) == 0 and answered.unmatched
+
+
+@pytest.mark.parametrize(("name", "params", "message"), [
+    ("who-funds-wat", {}, "unknown query 'who-funds-wat'; did you mean 'who-funds-what'?"),
+    ("institutes", {"agencyy": "DoD"}, "query 'institutes': unknown parameter 'agencyy'"),
+    ("institute-profile", {}, "query 'institute-profile': parameter 'institute' is required"),
+    ("institutes", {"founded_before": "2015; DROP"}, "parameter 'founded_before': expected a year such as 2016"),
+    ("institutes", {"founded_before": "15"}, "parameter 'founded_before': expected a four-digit year"),
+])
+def test_bad_names_and_values_raise_query_error(kg, name, params, message):
+    with pytest.raises(QueryError) as error:
+        kg.run(name, params)
+    assert message in str(error.value)
+
+
+def test_dataframes_for_notebooks(kg):
+    frame = kg.query("institutes", agency="DOE")
+    assert list(frame.columns) == list(kg.queries["institutes"].column_names)
+    assert sorted(frame["institute"]) == DOE
+    ad_hoc = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?i a mfg:Institute }")
+    assert ad_hoc["n"].tolist() == [19]
+    assert kg.sparql("ASK { id:institute\\/lift mfg:sponsor id:agency\\/dod }")
+    construct = kg.sparql("CONSTRUCT { ?i mfg:sponsor ?a } WHERE { ?i mfg:sponsor ?a }")
+    assert len(construct) == 19
+    assert len(kg.graph) == len(kg)
+
+
+def test_ad_hoc_syntax_error_is_one_line(kg):
+    with pytest.raises(QueryError) as error:
+        kg.run_sparql("SELECT ?x WHERE { ?x ")
+    assert str(error.value).startswith("SPARQL syntax error") and "\n" not in str(error.value)
+
+
+def test_updates_are_refused(kg):
+    with pytest.raises(QueryError):
+        kg.run_sparql("DELETE WHERE { ?s ?p ?o }")
+    assert len(kg) == len(kg.graph)
