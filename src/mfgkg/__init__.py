@@ -25,7 +25,7 @@ __all__ = ["MfgkgError", "QueryError", "SeedError", "StoreError", "__version__",
 def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Graph:
     """Build the graph from ``seeds_dir`` and ``ontology_dir`` (defaults: the project's)."""
     from . import paths
-    from .build import build_graph
+    from .builder import build_graph
 
     return build_graph(Path(seeds_dir or paths.seeds_dir()), Path(ontology_dir or paths.ontology_dir()))
 

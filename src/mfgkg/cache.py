@@ -59,7 +59,7 @@ def cached_graph(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) 
     target = root / content_key(seeds_dir, ontology_dir) / GRAPH_FILE
     if target.is_file():
         return target
-    from .build import build_graph
+    from .builder import build_graph
     from .serialize import to_ntriples
 
     put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)

@@ -3,7 +3,7 @@
 Every file under ``seeds/`` (and ``seeds/sources/``) is a mapping whose top-level keys are
 sections (``institutes:``, ``sources:``, ``plan:``, ...). This module knows which fields each
 section allows, checks types, and reports the first problem as a :class:`SeedError` that names
-file, entity and field. References between records are checked later, by :mod:`mfgkg.build`,
+file, entity and field. References between records are checked later, by :mod:`mfgkg.builder`,
 once every file is read.
 """
 
