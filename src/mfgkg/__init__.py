@@ -15,7 +15,7 @@ from .errors import MfgkgError, QueryError, SeedError, StoreError
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .kg import KnowledgeGraph
+    from .kg import load
     from .validate import Report
 
 __version__ = "0.1.0"
@@ -41,14 +41,10 @@ def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None)
     return run(graph, shapes_graph(ont))
 
 
-def load(
-    seeds: Path | str | None = None,
-    ontology: Path | str | None = None,
-    queries: Path | str | None = None,
-    backend: str = "oxigraph",
-    cache_dir: Path | str | None = None,
-) -> KnowledgeGraph:
-    """Open the knowledge graph and its saved queries; see :func:`mfgkg.kg.load`."""
-    from .kg import load as _load
+def __getattr__(name: str) -> object:
+    """``mfgkg.load`` is :func:`mfgkg.kg.load`, imported on first use to keep start-up light."""
+    if name == "load":
+        from .kg import load
 
-    return _load(seeds, ontology, queries, backend, cache_dir)
+        return load
+    raise AttributeError(f"module 'mfgkg' has no attribute '{name}'")
