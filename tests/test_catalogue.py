@@ -87,17 +87,10 @@ def rdflib_kg():
     return mfgkg.load(ROOT / "seeds", ROOT / "ontology", ROOT / "queries", backend="rdflib")
 
 
-# rdflib's engine needs about 100 s for this query's grouped subquery; its result is checked exactly
-# on the default store in test_queries.py.
-TOO_SLOW_ON_RDFLIB = {"disagreements"}
-
-
 def test_saved_queries_give_identical_rows_on_both_stores(kg, rdflib_kg):
     compared = 0
     for query in kg.queries:
-        if query.name in TOO_SLOW_ON_RDFLIB:
-            continue
         for params in ({p.name: p.example for p in query.parameters if p.required}, query.example_params()):
             assert kg.run(query.name, params).result == rdflib_kg.run(query.name, params).result, query.name
             compared += 1
-    assert compared == 2 * (len(kg.queries) - len(TOO_SLOW_ON_RDFLIB))
+    assert compared == 2 * len(kg.queries)
