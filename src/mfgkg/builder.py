@@ -145,6 +145,7 @@ class Builder:
         self.places()
         self.programs()
         self.agencies()
+        self.agency_hierarchy()
         self.technology()
         self.institutes()
         self.funding()
@@ -225,6 +226,21 @@ class Builder:
             self.fact(node, MFG.agencyKind, d, "kind", ctx, lambda v: URIRef(vocab("agency-kind", v)))
             self.fact(node, ORG.subOrganizationOf, d, "parent", ctx, self.ref("agency", ctx, "parent"))
             self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+
+    def agency_hierarchy(self) -> None:
+        """Materialise ``mfg:withinAgency``: each agency and every agency above it.
+
+        Derived from org:subOrganizationOf so that queries need no property paths, which
+        triple stores evaluate inconsistently.
+        """
+        g = self.graph
+        for agency in sorted(g.subjects(RDF.type, MFG.FederalAgency)):
+            seen: list[Node] = []
+            current: Node | None = agency
+            while current is not None and current not in seen:
+                seen.append(current)
+                g.add((agency, MFG.withinAgency, current))
+                current = g.value(current, ORG.subOrganizationOf)
 
     def technology(self) -> None:
         g = self.graph

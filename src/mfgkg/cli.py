@@ -100,10 +100,20 @@ format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv
                              default="table", show_default=True, help="Output format for rows.")
 
 
-def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph"):
+endpoint_option = click.option("--endpoint", default=None, metavar="URL",
+                               help="Query this SPARQL endpoint instead of the local build "
+                                    "(credentials: MFGKG_SPARQL_USER, MFGKG_SPARQL_PASSWORD).")
+graph_option = click.option("--graph", default=None, metavar="IRI",
+                            help="With --endpoint: the named graph holding the data.")
+
+
+def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph",
+          endpoint: str | None = None, graph: str | None = None):
     from .kg import load
 
-    return load(seeds_dir, ontology_dir, queries_dir, backend)
+    if graph and not endpoint:
+        raise MfgkgError("--graph needs --endpoint")
+    return load(seeds_dir, ontology_dir, queries_dir, backend, endpoint=endpoint, graph=graph)
 
 
 def _emit(answer: Any, fmt: str) -> None:
@@ -168,15 +178,17 @@ def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
               help="Query parameter; repeat for several. Values: names, acronyms, IRIs, years.")
 @format_option
 @backend_option
+@endpoint_option
+@graph_option
 @seeds_option
 @ontology_option
 @queries_option
 @_fail_cleanly
-def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, seeds_dir: Path | None,
-          ontology_dir: Path | None, queries_dir: Path | None) -> None:
+def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: str | None, graph: str | None,
+          seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
     """Run saved query NAME (see 'mfgkg queries')."""
     params = _parse_params(pairs)
-    answered = _open(seeds_dir, ontology_dir, queries_dir, backend).run(name, params)
+    answered = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph).run(name, params)
     for message in answered.unmatched:
         click.echo(f"note: {message}", err=True)
     _emit(answered.result, fmt)
@@ -188,11 +200,13 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, seeds_dir: 
               help="Read the query from this file.")
 @format_option
 @backend_option
+@endpoint_option
+@graph_option
 @seeds_option
 @ontology_option
 @_fail_cleanly
-def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, seeds_dir: Path | None,
-           ontology_dir: Path | None) -> None:
+def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, endpoint: str | None,
+           graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
     """Run an ad hoc SPARQL query (TEXT or --file); CONSTRUCT and DESCRIBE print Turtle.
 
     The prefixes mfg:, id:, v:, schema:, org:, prov:, skos:, dcterms:, rdfs:, xsd: and others are predefined.
@@ -204,7 +218,7 @@ def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, se
             text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
-    _emit(_open(seeds_dir, ontology_dir, None, backend).run_sparql(text or ""), fmt)
+    _emit(_open(seeds_dir, ontology_dir, None, backend, endpoint, graph).run_sparql(text or ""), fmt)
 
 
 @main.command()
@@ -232,3 +246,32 @@ def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path |
     write_atomic(files)
     for path in sorted(files):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint of the store.")
+@click.option("--update-endpoint", default=None, metavar="URL",
+              help="SPARQL Update endpoint, if not the query endpoint.")
+@click.option("--graph", required=True, metavar="IRI", help="Named graph to replace with the built graph.")
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100000),
+              help="Triples per INSERT DATA request.")
+@seeds_option
+@ontology_option
+@_fail_cleanly
+def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int, seeds_dir: Path | None,
+         ontology_dir: Path | None) -> None:
+    """Load the built graph into a named graph of a SPARQL 1.1 store, replacing it only when complete.
+
+    Credentials come from MFGKG_SPARQL_USER and MFGKG_SPARQL_PASSWORD (MFGKG_SPARQL_AUTH=digest
+    for stores such as Virtuoso that ask for digest authentication).
+    """
+    from . import cache
+    from .remote import RemoteStore
+    from .remote import push as push_graph
+
+    ntriples = cache.cached_graph(seeds_dir or paths.seeds_dir(), ontology_dir or paths.ontology_dir())
+    total = sum(1 for line in ntriples.open(encoding="utf-8") if line.strip())
+    store = RemoteStore(endpoint, None, update_endpoint)
+    with click.progressbar(length=total, label=f"loading {total} triples", file=sys.stderr) as bar:
+        count = push_graph(store, ntriples, graph, batch_size, bar.update)
+    click.echo(f"graph <{graph}> now holds {count} triples")

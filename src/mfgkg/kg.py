@@ -90,15 +90,23 @@ def load(
     queries: Path | str | None = None,
     backend: str = "oxigraph",
     cache_dir: Path | str | None = None,
+    endpoint: str | None = None,
+    graph: str | None = None,
 ) -> KnowledgeGraph:
     """Open the knowledge graph built from ``seeds`` and ``ontology`` (defaults: the project's).
 
     The build is cached by the content of its inputs, so only the first call after an edit
-    rebuilds. ``backend`` is "oxigraph" (fast, default) or "rdflib".
+    rebuilds. ``backend`` is "oxigraph" (fast, default) or "rdflib". With ``endpoint`` the
+    graph is read from that SPARQL server instead (``graph``: the named graph holding it, as
+    written by ``mfgkg push``), and seeds/ are not read.
     """
+    catalogue = Catalogue(Path(queries) if queries else paths.queries_dir())
+    if endpoint:
+        from .remote import RemoteStore
+
+        return KnowledgeGraph(RemoteStore(endpoint, graph), catalogue)
     seeds_dir = Path(seeds) if seeds else paths.seeds_dir()
     ontology_dir = Path(ontology) if ontology else paths.ontology_dir()
     ntriples = cache.cached_graph(seeds_dir, ontology_dir, Path(cache_dir) if cache_dir else None)
-    catalogue = Catalogue(Path(queries) if queries else paths.queries_dir())
     return KnowledgeGraph(open_store(ntriples, backend), catalogue)
 

@@ -87,7 +87,7 @@ class Resolver:
             index: dict[str, dict[str, bool]] = {}
             for row in result:
                 iri, name = row[0].value, row[1].value
-                secondary = len(row) > 2 and row[2] is not None and row[2].python() is True
+                secondary = len(row) > 2 and row[2] is not None and row[2].value in ("true", "1")
                 keys = {normalise(name), normalise(iri.rstrip("/").rsplit("/", 1)[-1])}
                 if re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", name):
                     keys.add(normalise(name.split("-", 1)[1]))
