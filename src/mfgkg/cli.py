@@ -275,3 +275,34 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
     with click.progressbar(length=total, label=f"loading {total} triples", file=sys.stderr) as bar:
         count = push_graph(store, ntriples, graph, batch_size, bar.update)
     click.echo(f"graph <{graph}> now holds {count} triples")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Most rows or triples in one answer.")
+@seeds_option
+@ontology_option
+@queries_option
+@_fail_cleanly
+def serve(host: str, port: int, time_limit: float, max_rows: int, seeds_dir: Path | None, ontology_dir: Path | None,
+          queries_dir: Path | None) -> None:
+    """Serve the graph as a read-only SPARQL endpoint, with a query page at the root."""
+    from .serve import make_server
+
+    try:
+        server = make_server(_open(seeds_dir, ontology_dir, queries_dir), host, port, time_limit, max_rows)
+    except OSError as exc:
+        raise MfgkgError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql); Ctrl-C stops", nl=True)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

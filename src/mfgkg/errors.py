@@ -32,3 +32,7 @@ class QueryError(MfgkgError):
 
 class StoreError(MfgkgError):
     """The store could not be loaded or could not answer."""
+
+
+class ResultTooLarge(QueryError):
+    """A query answered with more rows or triples than the caller allows."""

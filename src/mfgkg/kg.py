@@ -64,9 +64,21 @@ class KnowledgeGraph:
         result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
         return Answered(result, tuple(unmatched))
 
-    def run_sparql(self, text: str) -> Answer:
-        """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined."""
-        return self.store.query(text)
+    def run_sparql(self, text: str, limit: int | None = None) -> Answer:
+        """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined.
+
+        With ``limit``, an answer of more rows or triples raises :class:`~mfgkg.errors.ResultTooLarge`.
+        """
+        return self.store.query(text, limit=limit)
+
+    def example_sparql(self, name: str) -> str:
+        """Saved query ``name`` as standalone SPARQL, its parameters (examples or defaults) in a VALUES block."""
+        from .remote import with_values
+
+        saved = self.queries[name]
+        bindings, _ = bind(saved, saved.example_params(), self._resolver)
+        body = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#"))
+        return with_values(body.strip() + "\n", bindings)
 
     def query(self, name: str, **params: object) -> pandas.DataFrame:
         """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``."""

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError, StoreError
 from .prefixes import PREFIXES
-from .results import BooleanResult, GraphResult, Result, Term
-from .stores import XSD_STRING, Answer
+from .results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term, ntriples_term
+from .stores import XSD_STRING, Answer, capped
 
 if TYPE_CHECKING:
     import rdflib
@@ -32,36 +32,8 @@ if TYPE_CHECKING:
 ENV_USER, ENV_PASSWORD, ENV_AUTH = "MFGKG_SPARQL_USER", "MFGKG_SPARQL_PASSWORD", "MFGKG_SPARQL_AUTH"
 ENV_TIMEOUT = "MFGKG_SPARQL_TIMEOUT"
 STAGING_SUFFIX = "/mfgkg-staging"
-IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-def ntriples_term(term: Term) -> str:
-    """One RDF term in N-Triples syntax; raises QueryError for an IRI that cannot be written safely."""
-    if term.kind == "uri":
-        if IRI_FORBIDDEN.search(term.value):
-            raise QueryError(f"cannot bind IRI {term.value!r}: it contains characters IRIs may not hold")
-        return f"<{term.value}>"
-    if term.kind != "literal":
-        raise QueryError("blank nodes cannot be bound over HTTP")
-    escaped = "".join(_escape(ch) for ch in term.value)
-    if term.lang:
-        if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.lang):
-            raise QueryError(f"cannot bind language tag {term.lang!r}")
-        return f'"{escaped}"@{term.lang}'
-    if term.datatype and term.datatype != XSD_STRING:
-        return f'"{escaped}"^^{ntriples_term(Term("uri", term.datatype))}'
-    return f'"{escaped}"'
-
-
-def _escape(ch: str) -> str:
-    named = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-    if ch in named:
-        return named[ch]
-    if ord(ch) < 0x20 or ch in "\x7f\u2028\u2029":
-        return f"\\u{ord(ch):04X}"
-    return ch
 
 
 def with_values(text: str, bindings: Mapping[str, Term]) -> str:
@@ -162,7 +134,7 @@ class RemoteStore:
         except OSError as exc:
             raise StoreError(f"{where}: {exc.__class__.__name__}: {exc}") from None
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
         from SPARQLWrapper import JSON, TURTLE
 
         body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
@@ -185,7 +157,7 @@ class RemoteStore:
         if "boolean" in doc:
             return BooleanResult(bool(doc["boolean"]))
         columns = tuple(doc["head"]["vars"])
-        rows = tuple(tuple(_term(b.get(c)) for c in columns) for b in doc["results"]["bindings"])
+        rows = tuple(tuple(_term(b.get(c)) for c in columns) for b in capped(doc["results"]["bindings"], limit))
         return Result(columns, rows)
 
     def update(self, text: str) -> None:

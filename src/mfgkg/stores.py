@@ -7,11 +7,12 @@ spliced into the query text), and return store-independent :mod:`mfgkg.results`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, ResultTooLarge, StoreError
 from .prefixes import PREFIXES
 from .results import BooleanResult, GraphResult, Result, Term
 
@@ -32,13 +33,26 @@ class Store(Protocol):
 
     def __len__(self) -> int: ...
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
-        """Run any SPARQL query form; ``bindings`` pre-bind projected variables."""
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
+        """Run any SPARQL query form; ``bindings`` pre-bind projected variables.
+
+        With ``limit``, more than that many rows or triples raises :class:`ResultTooLarge`.
+        """
         ...
 
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph."""
         ...
+
+
+def capped(items: Iterable[Any], limit: int | None) -> list[Any]:
+    """The items as a list, stopping with ResultTooLarge once there are more than ``limit``."""
+    if limit is None:
+        return list(items)
+    out = list(islice(items, limit + 1))
+    if len(out) > limit:
+        raise ResultTooLarge(f"the answer has more than {limit} rows or triples; narrow the query or add LIMIT")
+    return out
 
 
 def _syntax_error(exc: Exception) -> QueryError:
@@ -88,7 +102,7 @@ class OxigraphStore:
             return Term("literal", node.value, None, node.language)
         return Term("literal", node.value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
         ox = self._ox
         substitutions = {ox.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
         try:
@@ -101,9 +115,10 @@ class OxigraphStore:
             return BooleanResult(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             columns = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(self._term(solution[i]) for i in range(len(columns))) for solution in answer)
+            rows = tuple(tuple(self._term(solution[i]) for i in range(len(columns)))
+                         for solution in capped(answer, limit))
             return Result(columns, rows)
-        triples = list(answer)
+        triples = capped(answer, limit)
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
         return GraphResult(turtle, len(triples))
 
@@ -160,7 +175,7 @@ class RdflibStore:
         datatype = None if node.datatype is None or str(node.datatype) == XSD_STRING else str(node.datatype)
         return Term("literal", str(node), datatype, node.language)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Answer:
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
         from pyparsing.exceptions import ParseException
 
         init = {k: self._native(v) for k, v in (bindings or {}).items()}
@@ -174,9 +189,10 @@ class RdflibStore:
             return BooleanResult(bool(answer.askAnswer))
         if answer.type == "SELECT":
             columns = tuple(str(v) for v in answer.vars or ())
-            rows = tuple(tuple(self._term(row[i]) for i in range(len(columns))) for row in answer)
+            rows = tuple(tuple(self._term(row[i]) for i in range(len(columns))) for row in capped(answer, limit))
             return Result(columns, rows)
         graph = answer.graph
+        capped(graph, limit)
         for prefix, iri in PREFIXES.items():
             graph.bind(prefix, iri)
         return GraphResult(graph.serialize(format="turtle"), len(graph))

@@ -1,0 +1,185 @@
+"""`mfgkg serve` end to end: the SPARQL Protocol over real HTTP on loopback, limits, refusals, and
+the query page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import ROOT
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?i a mfg:Institute }"
+SPONSORS = "CONSTRUCT { ?i mfg:sponsor ?a } WHERE { ?i mfg:sponsor ?a }"
+
+
+def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `mfgkg serve` on a free loopback port; return the process and its base URL."""
+    process = subprocess.Popen([sys.executable, "-m", "mfgkg", "serve", "--port", "0", *args], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    line = process.stdout.readline() if process.stdout else ""
+    assert line.startswith("serving http://127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
+    return process, line.split()[1]
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    process, url = start("--max-rows", "100", "--time-limit", "5")
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+def request(url: str, path: str = "sparql", *, query: str | None = None, accept: str | None = None,
+            data: bytes | None = None, content_type: str | None = None, method: str | None = None,
+            params: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Status, content type and body of one HTTP request (errors included)."""
+    fields = dict(params or {})
+    if query is not None:
+        fields["query"] = query
+    target = url + path + ("?" + urllib.parse.urlencode(fields) if fields else "")
+    req = urllib.request.Request(target, data=data, method=method)
+    if accept:
+        req.add_header("Accept", accept)
+    if content_type:
+        req.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+def test_get_answers_sparql_json_by_default(server):
+    status, kind, body = request(server, query=COUNT)
+    assert status == 200 and kind.startswith("application/sparql-results+json")
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "19"
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/html;q=0.9, text/csv;q=0.5", "text/csv"),
+    ("*/*", "application/sparql-results+json"),
+])
+def test_content_negotiation_for_rows(server, accept, media):
+    status, kind, body = request(server, query=COUNT, accept=accept)
+    assert status == 200 and kind.startswith(media)
+    if media.endswith("xml"):
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        assert ET.fromstring(body).find("r:results/r:result/r:binding/r:literal", ns).text == "19"
+    elif media == "text/csv":
+        assert body == "n\r\n19\r\n"
+    elif media == "text/tab-separated-values":
+        assert body == '?n\n"19"^^<http://www.w3.org/2001/XMLSchema#integer>\n'
+
+
+@pytest.mark.parametrize(("accept", "syntax"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                                                ("application/n-triples", "nt")])
+def test_graphs_in_turtle_json_ld_and_n_triples(server, accept, syntax):
+    status, kind, body = request(server, query=SPONSORS, accept=accept)
+    assert status == 200 and kind.startswith(accept)
+    assert len(Graph().parse(data=body, format=syntax)) == 19
+
+
+def test_post_form_and_query_body_and_format_parameter(server):
+    form = urllib.parse.urlencode({"query": COUNT}).encode()
+    assert json.loads(request(server, data=form, content_type="application/x-www-form-urlencoded")[2])
+    status, _, body = request(server, data=COUNT.encode(), content_type="application/sparql-query",
+                              params={"format": "csv"})
+    assert status == 200 and body == "n\r\n19\r\n"
+    status, _, body = request(server, query='ASK { ?i mfg:commonName "LIFT"@en }')
+    assert json.loads(body) == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize(("kwargs", "status", "message"), [
+    ({"query": "DROP ALL"}, 403, "read-only"),
+    ({"query": "PREFIX x: <http://x/> INSERT DATA { x:a x:b x:c }"}, 403, "read-only"),
+    ({"params": {"update": "DROP ALL"}}, 403, "read-only"),
+    ({"data": b"CLEAR ALL", "content_type": "application/sparql-update"}, 403, "read-only"),
+    ({"query": "SELECT ?x WHERE { ?x"}, 400, "SPARQL syntax error"),
+    ({"query": ""}, 400, "missing query"),
+    ({"query": "SELECT * WHERE { ?s ?p ?o }"}, 413, "more than 100 rows"),
+    ({"query": COUNT, "accept": "image/png"}, 406, "offered: application/sparql-results+json"),
+    ({"query": COUNT, "params": {"default-graph-uri": "http://x"}}, 400, "one default graph"),
+    ({"data": b"query", "content_type": "text/plain"}, 415, "application/sparql-query"),
+    ({"method": "PUT", "data": b""}, 405, "use GET or POST"),
+])
+def test_refusals_are_clear_and_the_server_keeps_serving(server, kwargs, status, message):
+    got, kind, body = request(server, **kwargs)
+    assert got == status and kind.startswith("text/plain") and message in body
+    assert request(server, query=COUNT)[0] == 200
+
+
+def test_unknown_page_is_404(server):
+    assert request(server, "nothing")[0] == 404
+
+
+def test_saved_queries_are_runnable_examples(server):
+    status, _, body = request(server, "queries")
+    items = {item["name"]: item for item in json.loads(body)}
+    assert status == 200 and len(items) == 13
+    example = items["who-funds-what"]
+    assert example["parameters"] == {"agency": "DoD", "technology": "bioindustrial manufacturing"}
+    rows = json.loads(request(server, query=example["sparql"])[2])["results"]["bindings"]
+    assert [r["amount"]["value"] for r in rows] == ["87500000", "87000000", "500000000", "450000000"]
+
+
+def test_time_limit_answers_503_and_keeps_serving():
+    process, url = start("--time-limit", "0.5", "--max-rows", "10")
+    try:
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?b . ?c a ?d . ?e a ?f }"
+        status, _, body = request(url, query=slow)
+        assert status == 503 and "time limit" in body
+        assert request(url, query=COUNT)[0] == 200
+    finally:
+        stop(process)
+
+
+def test_query_page_runs_an_example_in_chromium(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server)
+        page.get_by_role("button", name="Technology landscape").click()
+        page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
+        assert page.locator("#status").inner_text() == "23 rows"
+        assert page.locator("#results tbody tr").first.locator("td").first.inner_text() == (
+            "Cybersecurity in manufacturing")
+        page.fill("#query", "SELECT ?x WHERE {")
+        page.click("#run")
+        page.wait_for_selector("#error:not([hidden])")
+        assert page.locator("#error").inner_text().startswith("400: SPARQL syntax error")
+        page.screenshot(path=str(tmp_path / "query-page.png"))
+        browser.close()
+    assert errors == [e for e in errors if "400" in e]
+    assert (tmp_path / "query-page.png").stat().st_size > 10_000
+
+
+def chromium() -> str:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    raise AssertionError("Debian's chromium is not installed (.ci/run installs it)")
