@@ -168,13 +168,14 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
         assert page.locator("#status").inner_text() == "23 rows"
         assert page.locator("#results tbody tr").first.locator("td").first.inner_text() == (
             "Cybersecurity in manufacturing")
+        assert errors == []
         page.fill("#query", "SELECT ?x WHERE {")
         page.click("#run")
         page.wait_for_selector("#error:not([hidden])")
         assert page.locator("#error").inner_text().startswith("400: SPARQL syntax error")
         page.screenshot(path=str(tmp_path / "query-page.png"))
         browser.close()
-    assert errors == [e for e in errors if "400" in e]
+    assert len(errors) == 1 and "400" in errors[0]
     assert (tmp_path / "query-page.png").stat().st_size > 10_000
 
 
@@ -183,3 +184,11 @@ def chromium() -> str:
         if Path(candidate).exists():
             return candidate
     raise AssertionError("Debian's chromium is not installed (.ci/run installs it)")
+
+
+def test_busy_port_is_one_line_and_exit_2(server):
+    port = urllib.parse.urlsplit(server).port
+    result = subprocess.run([sys.executable, "-m", "mfgkg", "serve", "--port", str(port)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}") and result.stderr.count("\n") == 1

@@ -8,7 +8,8 @@ queries get 400 with the parser's message, answers over ``max_rows`` get 413 and
 page, ``GET /queries`` the saved queries as runnable examples.
 
 The time limit stops waiting for a query; the engine cannot be interrupted, so a query that
-never yields keeps one worker busy until it ends. ``workers`` bounds how many run at once.
+never yields keeps one worker busy until it ends. ``workers`` bounds how many run at once;
+further requests wait for a free worker up to the time limit.
 """
 
 from __future__ import annotations
@@ -163,8 +164,8 @@ class Endpoint:
         """Run ``query`` and serialise the answer as the client asked."""
         if not query.strip():
             return Reply.error(HTTPStatus.BAD_REQUEST, "missing query: give the query parameter or a query body")
-        if not self.busy.acquire(blocking=False):
-            return Reply.error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers are busy; try again shortly")
+        if not self.busy.acquire(timeout=self.time_limit):
+            return Reply.error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers stayed busy; try again shortly")
         future = self.pool.submit(self.kg.run_sparql, query, self.max_rows)
         future.add_done_callback(lambda _: self.busy.release())
         try:
@@ -316,6 +317,5 @@ def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, t
     """An HTTP server for ``kg`` (not yet serving); port 0 picks a free port (see ``server_address``)."""
     endpoint = Endpoint(kg, time_limit, max_rows, workers)
     handler = type("BoundHandler", (Handler,), {"endpoint": endpoint})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "daemon_threads": True})
+    return server_class((host, port), handler)
