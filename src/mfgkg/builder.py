@@ -574,13 +574,17 @@ def ontology_graph(ontology_dir: Path) -> Graph:
     """The OWL ontology and controlled vocabularies (not the shapes)."""
     g = Graph()
     for name in ONTOLOGY_FILES:
-        path = ontology_dir / name
-        try:
-            g.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many parser-specific types
-            where = path.relative_to(ontology_dir.parent).as_posix()
-            raise SeedError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
+        parse_turtle(g, ontology_dir / name, ontology_dir)
     return g
+
+
+def parse_turtle(graph: Graph, path: Path, ontology_dir: Path) -> None:
+    """Add a Turtle file to ``graph``; malformed Turtle raises SeedError naming the file and the parser's message."""
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many parser-specific types
+        where = path.relative_to(ontology_dir.parent).as_posix()
+        raise SeedError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
 
 
 def build_graph(seeds_dir: Path, ontology_dir: Path) -> Graph:
@@ -592,4 +596,4 @@ def build_graph(seeds_dir: Path, ontology_dir: Path) -> Graph:
     return graph
 
 
-__all__ = ["Builder", "build_graph", "ontology_graph"]
+__all__ = ["Builder", "build_graph", "ontology_graph", "parse_turtle"]

@@ -107,6 +107,14 @@ graph_option = click.option("--graph", default=None, metavar="IRI",
                             help="With --endpoint: the named graph holding the data.")
 
 
+def store_options(func: F) -> F:
+    """The options shared by commands that ask the graph: output format, store and inputs."""
+    for option in reversed((format_option, backend_option, endpoint_option, graph_option, seeds_option,
+                            ontology_option)):
+        func = option(func)
+    return func
+
+
 def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph",
           endpoint: str | None = None, graph: str | None = None):
     from .kg import load
@@ -176,12 +184,7 @@ def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
 @click.argument("name")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
               help="Query parameter; repeat for several. Values: names, acronyms, IRIs, years.")
-@format_option
-@backend_option
-@endpoint_option
-@graph_option
-@seeds_option
-@ontology_option
+@store_options
 @queries_option
 @_fail_cleanly
 def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: str | None, graph: str | None,
@@ -198,12 +201,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
 @click.argument("text", required=False)
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Read the query from this file.")
-@format_option
-@backend_option
-@endpoint_option
-@graph_option
-@seeds_option
-@ontology_option
+@store_options
 @_fail_cleanly
 def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, endpoint: str | None,
            graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:

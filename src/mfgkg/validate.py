@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from .builder import parse_turtle
 from .errors import SeedError
 from .namespaces import MFG
 
@@ -69,11 +70,7 @@ def shapes_graph(ontology_dir: Path) -> Graph:
     if not files:
         raise SeedError(str(ontology_dir / "shapes"), "no SHACL shape files found")
     for path in files:
-        try:
-            g.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many parser-specific types
-            where = path.relative_to(ontology_dir.parent).as_posix()
-            raise SeedError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
+        parse_turtle(g, path, ontology_dir)
     return g
 
 
