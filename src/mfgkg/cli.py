@@ -304,3 +304,21 @@ def serve(host: str, port: int, time_limit: float, max_rows: int, seeds_dir: Pat
         pass
     finally:
         server.server_close()
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/analysis"),
+              show_default=True, help="Directory for the report and its figures/.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@seeds_option
+@ontology_option
+@queries_option
+@_fail_cleanly
+def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
+            queries_dir: Path | None) -> None:
+    """Network analysis report: funding flows, centrality, how objectives connect, gaps, with plots."""
+    from . import report
+
+    paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
+    for path in paths_written:
+        click.echo(f"wrote {path}")

@@ -20,6 +20,7 @@ from .results import BooleanResult, GraphResult, Result
 from .stores import Answer, Store, open_store
 
 if TYPE_CHECKING:
+    import networkx
     import pandas
     import rdflib
 
@@ -79,6 +80,12 @@ class KnowledgeGraph:
         bindings, _ = bind(saved, saved.example_params(), self._resolver)
         body = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#"))
         return with_values(body.strip() + "\n", bindings)
+
+    def to_networkx(self, view: str = "all") -> networkx.DiGraph:
+        """A typed NetworkX projection: view "funding", "plan" or "all" (see :mod:`mfgkg.networks`)."""
+        from .networks import project
+
+        return project(self, view)
 
     def query(self, name: str, **params: object) -> pandas.DataFrame:
         """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``."""

@@ -50,19 +50,27 @@ def render(graph: Graph) -> dict[str, str]:
     return {"ttl": to_turtle(graph), "nt": to_ntriples(graph), "jsonld": to_jsonld(graph)}
 
 
-def write_atomic(files: Mapping[Path, str]) -> None:
+def write_atomic(files: Mapping[Path, str | bytes]) -> None:
     """Write several files so that either all are replaced or none is.
 
     Each file is written to a temporary file in its target directory first; only when every
-    write succeeded are they renamed into place.
+    write succeeded are they renamed into place. Files get the usual permissions (0666 less the
+    umask), not the private ones temporary files start with.
     """
     staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for target, text in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            os.chmod(tmp, 0o666 & ~umask)
+            if isinstance(text, bytes):
+                with os.fdopen(fd, "wb") as raw:
+                    raw.write(text)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
             staged.append((tmp, target))
         for tmp, target in staged:
             os.replace(tmp, target)

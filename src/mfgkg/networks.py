@@ -1,0 +1,208 @@
+"""Projections of the knowledge graph into typed NetworkX graphs.
+
+Three views, each a ``networkx.DiGraph`` whose nodes are IRIs carrying ``iri``, ``label`` (full
+name), ``name`` (short name: common name, acronym or plan number), ``type`` (the mfg class
+name) and key attributes (institutes: ``state``, ``established``, ``status``; agencies: ``kind``
+and ``department``; plan elements: ``edition``), and whose edges carry ``relation``:
+
+* ``funding``: agency -> institute (``sponsors`` and/or ``funds``, with the number of recorded
+  federal commitments and the largest recorded federal figure in USD) and
+  institute -> technology area (``works in``).
+* ``plan``: plan -> goal -> objective -> action (``has goal``, ``has objective``, ``has action``),
+  items -> objective (``serves``), agency -> institute (``sponsors``, ``manages``), institute -> technology
+  area, action -> agency (``carried out by``), later -> earlier plan element (``continues``,
+  ``broadens``, ...), plan -> plan (``replaces``, ``implements``).
+* ``all``: every typed entity and every direct link between two of them.
+
+The graph is read through SPARQL, so any store (embedded or remote) gives the same projection.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from .errors import QueryError
+from .prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .kg import KnowledgeGraph
+
+VIEWS = ("funding", "plan", "all")
+MFG = PREFIXES["mfg"]
+NODE_TYPES = ("FederalAgency", "Institute", "TechnologyArea", "StrategicPlan", "NationalStrategy", "Goal",
+              "Objective", "Action", "Metric", "State", "City", "Law", "GoverningBody", "Mechanism", "PeerProgram",
+              "Program", "Network")
+TYPE_LIST = " ".join(f"mfg:{name}" for name in NODE_TYPES)
+
+NODES = """
+SELECT ?node ?type ?label ?short ?number ?edition ?state ?established ?status ?kind ?department WHERE {
+  VALUES ?type { NODE_TYPES }
+  ?node a ?type ; rdfs:label ?label .
+  OPTIONAL { ?node mfg:commonName ?common }
+  OPTIONAL { SELECT ?node (MIN(?a) AS ?acronym) WHERE { ?node mfg:acronym ?a } GROUP BY ?node }
+  BIND(COALESCE(?common, ?acronym) AS ?short)
+  OPTIONAL { ?node mfg:number ?number }
+  OPTIONAL { ?plan mfg:hasGoal ?node . ?plan mfg:edition ?goal_edition }
+  OPTIONAL { ?plan2 mfg:hasGoal/(mfg:hasObjective|mfg:hasAction) ?node . ?plan2 mfg:edition ?element_edition }
+  OPTIONAL { ?plan3 mfg:hasAction ?node . ?plan3 mfg:edition ?plan_action_edition }
+  OPTIONAL { ?node mfg:edition ?own_edition }
+  BIND(STR(COALESCE(?goal_edition, ?element_edition, ?plan_action_edition, ?own_edition)) AS ?edition)
+  OPTIONAL { ?node mfg:headquarters/<https://schema.org/containedInPlace>/rdfs:label ?state }
+  OPTIONAL { ?node <https://schema.org/foundingDate> ?founded }
+  BIND(STR(?founded) AS ?established)
+  OPTIONAL { ?node mfg:status/rdfs:label ?status }
+  OPTIONAL { ?node mfg:agencyKind/rdfs:label ?kind }
+  OPTIONAL {
+    ?node mfg:withinAgency ?top . ?top mfg:agencyKind v:agency-kind-department .
+    OPTIONAL { SELECT ?top (MIN(?top_acronym) AS ?department) WHERE { ?top mfg:acronym ?top_acronym } GROUP BY ?top }
+  }
+}""".replace("NODE_TYPES", TYPE_LIST)
+
+COMMITMENTS = """
+SELECT ?agency ?institute ?amount WHERE {
+  ?commitment a mfg:FundingCommitment ; mfg:funder ?agency ; mfg:recipient ?institute ; mfg:rank ?rank .
+  FILTER(?rank != v:rank-deprecated)
+  OPTIONAL { ?commitment mfg:amount ?amount }
+}"""
+
+PLAN_LINKS = """
+SELECT ?source ?relation ?target WHERE {
+  {
+    VALUES (?property ?relation) {
+      (mfg:hasGoal "has goal") (mfg:hasObjective "has objective") (mfg:hasAction "has action")
+      (mfg:serves "serves") (mfg:carriedOutBy "carried out by") (mfg:replaces "replaces")
+      (mfg:implements "implements")
+    }
+    ?source ?property ?target .
+  } UNION {
+    ?source ?property ?target .
+    ?property rdfs:subPropertyOf mfg:relatedEarlierElement ; rdfs:label ?relation .
+  }
+}"""
+
+ALL_LINKS = """
+SELECT DISTINCT ?source ?relation ?target WHERE {
+  VALUES ?source_type { NODE_TYPES }
+  VALUES ?target_type { NODE_TYPES }
+  ?source a ?source_type . ?target a ?target_type .
+  ?source ?property ?target .
+  OPTIONAL { ?property rdfs:label ?property_label }
+  BIND(COALESCE(STR(?property_label), STR(?property)) AS ?relation)
+}""".replace("NODE_TYPES", TYPE_LIST)
+
+
+def _rows(kg: KnowledgeGraph, text: str) -> list[dict[str, Any]]:
+    answer = kg.run_sparql(text)
+    if not hasattr(answer, "records"):
+        raise QueryError("projection queries must be SELECT queries")
+    return answer.records()
+
+
+def _name(row: dict[str, Any]) -> str:
+    kind = row["type"].rsplit("#", 1)[-1]
+    if kind in ("Goal", "Objective", "Action") and row["number"]:
+        prefix = f"{row['edition']} " if row["edition"] else ""
+        return f"{prefix}{kind.lower()} {row['number']}"
+    return row["short"] or row["label"]
+
+
+def _nodes(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
+    """Every typed entity with its attributes; an entity of several listed types keeps the most specific."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in _rows(kg, NODES):
+        kind = row["type"].rsplit("#", 1)[-1]
+        if row["node"] in nodes and kind == "StrategicPlan":
+            continue
+        attrs = {"iri": row["node"], "label": row["label"], "name": _name(row), "type": kind}
+        for key in ("state", "established", "status", "kind", "edition", "department"):
+            if row[key] is not None:
+                attrs[key] = row[key]
+        nodes[row["node"]] = attrs
+    return nodes
+
+
+def _add(graph: nx.DiGraph, nodes: dict[str, dict[str, Any]], source: str, target: str, relation: str,
+         **attrs: Any) -> None:
+    if source not in nodes or target not in nodes:
+        return
+    for node in (source, target):
+        if node not in graph:
+            graph.add_node(node, **nodes[node])
+    if graph.has_edge(source, target):
+        existing = graph.edges[source, target]
+        relations = sorted(set(existing["relation"].split(" and ")) | {relation})
+        existing["relation"] = " and ".join(relations)
+        existing.update(attrs)
+    else:
+        graph.add_edge(source, target, relation=relation, **attrs)
+
+
+def funding_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+    """Agencies -> institutes -> technology areas, with recorded federal figures on agency edges."""
+    import networkx as nx
+
+    nodes = _nodes(kg)
+    graph = nx.DiGraph(view="funding")
+    figures: dict[tuple[str, str], list[float]] = defaultdict(list)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in _rows(kg, COMMITMENTS):
+        pair = (row["agency"], row["institute"])
+        counts[pair] += 1
+        if row["amount"] is not None:
+            figures[pair].append(float(row["amount"]))
+    for pair, count in sorted(counts.items()):
+        largest = max(figures[pair]) if figures[pair] else None
+        _add(graph, nodes, *pair, "funds", commitments=count, max_federal_usd=largest)
+    for row in _rows(kg, "SELECT ?institute ?agency WHERE { ?institute mfg:sponsor ?agency }"):
+        _add(graph, nodes, row["agency"], row["institute"], "sponsors")
+    for row in _rows(kg, "SELECT ?institute ?area WHERE { ?institute mfg:technologyArea ?area }"):
+        _add(graph, nodes, row["institute"], row["area"], "works in")
+    for node in nodes.values():
+        if node["type"] == "Institute" and node["iri"] not in graph:
+            graph.add_node(node["iri"], **node)
+    return graph
+
+
+def plan_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+    """Plans, goals, objectives and actions; the items that serve objectives; the institutes working
+    in those items' technology areas; and the agencies that sponsor or manage those institutes."""
+    import networkx as nx
+
+    nodes = _nodes(kg)
+    graph = nx.DiGraph(view="plan")
+    for row in _rows(kg, PLAN_LINKS):
+        _add(graph, nodes, row["source"], row["target"], row["relation"])
+    areas = {n for n, d in graph.nodes(data=True) if d["type"] == "TechnologyArea"}
+    for row in _rows(kg, "SELECT ?institute ?area WHERE { ?institute mfg:technologyArea ?area }"):
+        if row["area"] in areas or row["institute"] in graph:
+            _add(graph, nodes, row["institute"], row["area"], "works in")
+    institutes = {n for n, d in graph.nodes(data=True) if d["type"] == "Institute"}
+    for relation, prop in (("sponsors", "mfg:sponsor"), ("manages", "mfg:managingOffice")):
+        for row in _rows(kg, f"SELECT ?institute ?agency WHERE {{ ?institute {prop} ?agency }}"):
+            if row["institute"] in institutes:
+                _add(graph, nodes, row["agency"], row["institute"], relation)
+    return graph
+
+
+def entity_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+    """Every typed entity and every direct link between two of them."""
+    import networkx as nx
+
+    nodes = _nodes(kg)
+    graph = nx.DiGraph(view="all")
+    for iri, attrs in nodes.items():
+        graph.add_node(iri, **attrs)
+    for row in _rows(kg, ALL_LINKS):
+        _add(graph, nodes, row["source"], row["target"], row["relation"])
+    return graph
+
+
+def project(kg: KnowledgeGraph, view: str = "all") -> nx.DiGraph:
+    """The named view of ``kg`` (see the module docstring)."""
+    builders = {"funding": funding_graph, "plan": plan_graph, "all": entity_graph}
+    if view not in builders:
+        raise QueryError(f"unknown view '{view}' (views: {', '.join(VIEWS)})")
+    return builders[view](kg)

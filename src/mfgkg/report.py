@@ -1,0 +1,253 @@
+"""The analysis report: tables and plots from :mod:`mfgkg.analysis`, as Markdown, HTML or JSON.
+
+Every number in the report comes from the analysis functions; the sentences under each heading
+are filled in from the same tables. Plots are drawn with matplotlib (PNG and SVG, with fixed
+metadata so the files are reproducible). All files are written atomically, together.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import analysis
+from .serialize import write_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .kg import KnowledgeGraph
+
+REPORT_FORMATS = ("md", "html", "json")
+
+
+@dataclass
+class Section:
+    """One heading: a sentence or two of findings and its tables."""
+
+    title: str
+    findings: list[str]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figure: str | None = None
+
+
+@dataclass
+class Report:
+    """All sections plus the figures (name -> PNG bytes and SVG text)."""
+
+    sections: list[Section]
+    figures: dict[str, tuple[bytes, str]]
+
+
+def _usd(value: float) -> str:
+    return f"${value / 1e6:,.0f}M"
+
+
+def build(kg: KnowledgeGraph) -> Report:
+    """Run every analysis on ``kg`` and draw the figures."""
+    funding, plan = kg.to_networkx("funding"), kg.to_networkx("plan")
+    by_agency = analysis.funding_by_agency(funding)
+    by_technology = analysis.funding_by_technology(funding)
+    by_state = analysis.funding_by_state(funding)
+    central = analysis.centrality(funding)
+    links = analysis.objective_links(plan)
+    paths = analysis.objective_paths(plan)
+    cut = analysis.bridges(plan)
+    similar = analysis.institute_similarity(funding)
+    groups = analysis.institute_communities(funding)
+    gaps = analysis.coverage_gaps(plan, funding, analysis.agencies_without_role(kg))
+    evolution = analysis.plan_evolution(plan)
+    metrics = _metric_series(kg)
+
+    top = by_agency.iloc[0]
+    top_area = by_technology.iloc[0]
+    top_state = by_state[by_state["state"] != "(not recorded)"].iloc[0]
+    hub = central.iloc[0]
+    gap_counts = gaps.groupby("gap").size().to_dict()
+    sections = [
+        Section("Who funds what", [
+            f"{top['agency']} sponsors the most institutes ({top['institutes_sponsored']}); "
+            f"{len(by_agency[by_agency['institutes_sponsored'] > 0])} departments sponsor institutes and "
+            f"{len(by_agency)} agencies have a sponsorship or a recorded federal figure.",
+            "Money columns sum, over institutes, the largest federal figure recorded per agency and institute; "
+            "sources give overlapping figures, so these are indicators of scale, not budget totals.",
+        ], {"By agency": by_agency}, "institutes_per_agency"),
+        Section("Technology areas and states", [
+            f"{top_area['technology']} is the area with most institutes ({top_area['institutes']}: "
+            f"{top_area['institute_names']}). {top_state['state']} hosts {top_state['institutes']} institutes "
+            f"({top_state['institute_names']}).",
+        ], {"By technology area": by_technology, "By state": by_state}, "institutes_per_technology"),
+        Section("Central nodes of the funding network", [
+            f"{hub['name']} has the highest betweenness ({hub['betweenness']:.3f}): it connects the most "
+            "agency-institute-technology routes.",
+        ], {"Degree and betweenness": central}),
+        Section("How objectives connect", [
+            f"{len(links)} pairs of objectives share a linking item; the strongest, "
+            f"{links.iloc[0]['objective_a']} and {links.iloc[0]['objective_b']}, share {links.iloc[0]['shared']} "
+            f"({links.iloc[0]['via']})." if len(links) else "No two objectives share a linking item.",
+            f"Of {len(paths)} pairs of objectives, {int(paths['length'].notna().sum())} are connected in the plan "
+            f"network; the longest shortest path has {int(paths['length'].max())} steps.",
+        ], {"Shared items": links, "Shortest paths": paths}, "objective_network"),
+        Section("Bridges in the plan network", [
+            f"{len(cut)} items split the plan network if removed; {cut.iloc[0]['name']} splits it into "
+            f"{cut.iloc[0]['parts_after_removal']} parts." if len(cut) else "No single item splits the network.",
+        ], {"Articulation points": cut}),
+        Section("Institutes with shared technology areas", [
+            f"{len(similar)} pairs of institutes share a technology area"
+            + (f"; the most similar are {similar.iloc[0]['institute_a']} and {similar.iloc[0]['institute_b']} "
+               f"(Jaccard {similar.iloc[0]['jaccard']:.2f})." if len(similar) else "."),
+        ], {"Pairs": similar, "Groups": groups}),
+        Section("Coverage gaps", [
+            "; ".join(f"{count} {gap}{'s' if count != 1 else ''}" for gap, count in sorted(gap_counts.items()))
+            + "." if gap_counts else "No gaps found.",
+        ], {"Gaps": gaps}),
+        Section("Plan evolution, 2019 to 2024", [
+            "Elements per edition as the public sources give them, and the recorded relations between editions.",
+        ], {"Editions": evolution["editions"], "Relations": evolution["relations"]}),
+        Section("Metrics over fiscal years", [
+            f"{metrics['metric'].nunique()} count metrics with figures in at least two fiscal years (preferred "
+            "figure where sources disagree).",
+        ], {"Series": metrics}, "metrics_over_years"),
+    ]
+    figures = {
+        "institutes_per_agency": _bar(by_agency[by_agency["institutes_sponsored"] > 0], "agency",
+                                      "institutes_sponsored", "Institutes per sponsoring department"),
+        "institutes_per_technology": _bar(by_technology, "technology", "institutes",
+                                          "Institutes per technology area", horizontal=True),
+        "objective_network": _network(plan),
+        "metrics_over_years": _lines(metrics),
+    }
+    return Report(sections, figures)
+
+
+def _metric_series(kg: KnowledgeGraph) -> pd.DataFrame:
+    """Count metrics for the whole network with figures in two or more years, preferred figure per year."""
+    frame = kg.query("metrics-by-year")
+    frame = frame[(frame["unit"] == "count") & (frame["scope"] == "Manufacturing USA network of institutes")]
+    frame = frame.assign(order=(frame["rank"] != "preferred").astype(int)).sort_values(["metric", "fiscal_year",
+                                                                                        "order"])
+    frame = frame.drop_duplicates(["metric", "fiscal_year"])[["metric", "fiscal_year", "comparator", "value"]]
+    years = frame.groupby("metric")["fiscal_year"].transform("count")
+    return frame[years >= 2].reset_index(drop=True)
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "mfgkg"
+    return plt
+
+
+def _save(fig: Any) -> tuple[bytes, str]:
+    png, svg = io.BytesIO(), io.StringIO()
+    fig.savefig(png, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    _figure().close(fig)
+    return png.getvalue(), svg.getvalue()
+
+
+def _bar(frame: pd.DataFrame, label: str, value: str, title: str, horizontal: bool = False) -> tuple[bytes, str]:
+    plt = _figure()
+    fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(frame)) if horizontal else 3.5))
+    if horizontal:
+        ax.barh(frame[label][::-1], frame[value][::-1], color="#12355b")
+        ax.set_xlabel(value.replace("_", " "))
+    else:
+        ax.bar(frame[label], frame[value], color="#12355b")
+        ax.set_ylabel(value.replace("_", " "))
+    ax.set_title(title)
+    return _save(fig)
+
+
+def _lines(metrics: pd.DataFrame) -> tuple[bytes, str]:
+    plt = _figure()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for metric, rows in metrics.groupby("metric"):
+        ax.plot(rows["fiscal_year"], rows["value"], marker="o", label=metric)
+    ax.set_yscale("log")
+    ax.set_title("Network count metrics by fiscal year")
+    ax.legend(fontsize=7)
+    return _save(fig)
+
+
+def _network(plan: Any) -> tuple[bytes, str]:
+    import networkx as nx
+
+    plt = _figure()
+    colours = {"Objective": "#d95f02", "Goal": "#7570b3", "Institute": "#1b9e77", "FederalAgency": "#e7298a",
+               "TechnologyArea": "#66a61e", "Action": "#e6ab02"}
+    keep = [n for n, d in plan.nodes(data=True) if d["type"] in colours and d.get("edition", "2022") != "2019"]
+    graph = plan.subgraph(keep).to_undirected()
+    layout = nx.spring_layout(graph, seed=7)
+    fig, ax = plt.subplots(figsize=(9, 7))
+    nx.draw_networkx_edges(graph, layout, ax=ax, alpha=0.3)
+    for kind, colour in colours.items():
+        members = [n for n in graph if plan.nodes[n]["type"] == kind]
+        nx.draw_networkx_nodes(graph, layout, nodelist=members, node_color=colour, node_size=90, ax=ax, label=kind)
+    nx.draw_networkx_labels(graph, layout, {n: plan.nodes[n]["name"] for n in graph}, font_size=6, ax=ax)
+    ax.set_title("Plan network: goals, objectives, actions and the items that serve them")
+    ax.legend(fontsize=7, markerscale=0.7)
+    ax.axis("off")
+    return _save(fig)
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    def cell(value: Any) -> str:
+        text = "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else str(value))
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report text in ``fmt`` (md, html or json); figures are referenced as files beside it."""
+    if fmt == "json":
+        doc = {s.title: {"findings": s.findings, "figure": s.figure,
+                         "tables": {n: json.loads(t.to_json(orient="records")) for n, t in s.tables.items()}}
+               for s in report.sections}
+        return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        out = ["# Manufacturing USA knowledge graph: network analysis", ""]
+        for s in report.sections:
+            out += [f"## {s.title}", "", *s.findings, ""]
+            if s.figure:
+                out += [f"![{s.title}](figures/{s.figure}.png)", ""]
+            for name, table in s.tables.items():
+                out += [f"### {name}", "", _markdown_table(table), ""]
+        return "\n".join(out)
+    if fmt == "html":
+        out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+               "<title>Manufacturing USA knowledge graph: network analysis</title>",
+               "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:auto;padding:1rem}"
+               "table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.2rem .4rem}"
+               "</style></head><body><h1>Manufacturing USA knowledge graph: network analysis</h1>"]
+        for s in report.sections:
+            out.append(f"<h2>{html.escape(s.title)}</h2>")
+            out += [f"<p>{html.escape(text)}</p>" for text in s.findings]
+            if s.figure:
+                out.append(f'<img src="figures/{s.figure}.svg" alt="{html.escape(s.title)}" style="max-width:100%">')
+            for name, table in s.tables.items():
+                out.append(f"<h3>{html.escape(name)}</h3>" + table.to_html(index=False, escape=True, na_rep=""))
+        out.append("</body></html>")
+        return "\n".join(out) + "\n"
+    raise ValueError(f"unknown report format '{fmt}'")
+
+
+def write(report: Report, out_dir: Path, fmt: str) -> list[Path]:
+    """Write report.<fmt> and figures/<name>.png|.svg into ``out_dir``, all or nothing."""
+    out_dir = Path(out_dir)
+    texts: dict[Path, str | bytes] = {out_dir / f"report.{fmt}": render(report, fmt)}
+    for name, (png, svg) in report.figures.items():
+        texts[out_dir / "figures" / f"{name}.png"] = png
+        texts[out_dir / "figures" / f"{name}.svg"] = svg
+    write_atomic(texts)
+    return sorted(texts)
