@@ -322,3 +322,38 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
     paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
     for path in paths_written:
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "turtle", "nt",
+                                 "jsonld"]),
+              help="Network formats export a view; turtle, nt and jsonld export the whole RDF graph.")
+@click.option("--view", type=click.Choice(["funding", "plan", "all"]), default="all", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: build/mfgkg-VIEW.SUFFIX; csv writes .nodes.csv and .edges.csv).")
+@seeds_option
+@ontology_option
+@_fail_cleanly
+def export(fmt: str, view: str, out_file: Path | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
+    """Export a network view for Gephi, Cytoscape, yEd or Graphviz, or the RDF graph."""
+    from .exports import SUFFIX
+    from .exports import export as write_export
+
+    out = out_file or Path("build") / f"mfgkg-{view}{SUFFIX[fmt]}"
+    for path in write_export(_open(seeds_dir, ontology_dir, None), fmt, out, view):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/ontology.html"), show_default=True)
+@ontology_option
+@_fail_cleanly
+def docs(out_file: Path, ontology_dir: Path | None) -> None:
+    """Write the ontology documentation: every class and property with its alignments."""
+    from .docs import render
+    from .serialize import write_atomic
+
+    write_atomic({out_file: render(ontology_dir or paths.ontology_dir())})
+    click.echo(f"wrote {out_file}")
