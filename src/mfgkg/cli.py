@@ -326,8 +326,8 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
 
 @main.command()
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "turtle", "nt",
-                                 "jsonld"]),
+              type=click.Choice(["graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html", "turtle",
+                                 "nt", "jsonld"]),
               help="Network formats export a view; turtle, nt and jsonld export the whole RDF graph.")
 @click.option("--view", type=click.Choice(["funding", "plan", "all"]), default="all", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,

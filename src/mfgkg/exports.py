@@ -2,9 +2,9 @@
 
 Network formats (a view from :mod:`mfgkg.networks`, nodes carrying ``type``, ``label``,
 ``name``, ``colour`` and ``size``): GraphML and GEXF (Gephi, yEd), Cytoscape.js JSON, NetworkX
-node-link JSON, Graphviz DOT (and SVG when Graphviz's ``dot`` is installed), and CSV node and
-edge lists. RDF formats (the whole graph, as built): Turtle, N-Triples and JSON-LD with a
-context. Every export is written atomically.
+node-link JSON, Graphviz DOT (and SVG when Graphviz's ``dot`` is installed), CSV node and
+edge lists, and a self-contained HTML explorer (:mod:`mfgkg.explorer`). RDF formats (the whole
+graph, as built): Turtle, N-Triples and JSON-LD with a context. Every export is written atomically.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv")
+NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")
 RDF_FORMATS = ("turtle", "nt", "jsonld")
 FORMATS = NETWORK_FORMATS + RDF_FORMATS
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "node-link": ".json", "dot": ".dot",
-          "svg": ".svg", "csv": ".csv", "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
+          "svg": ".svg", "csv": ".csv", "html": ".html", "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
 COLOURS = {"FederalAgency": "#e7298a", "Institute": "#1b9e77", "TechnologyArea": "#66a61e", "Goal": "#7570b3",
            "Objective": "#d95f02", "Action": "#e6ab02", "StrategicPlan": "#12355b", "NationalStrategy": "#12355b",
            "Metric": "#a6761d", "State": "#999999", "City": "#bbbbbb"}
@@ -149,6 +149,11 @@ def export(kg: KnowledgeGraph, fmt: str, out: Path, view: str = "all") -> list[P
         return [out]
     if fmt not in NETWORK_FORMATS:
         raise MfgkgError(f"unknown export format '{fmt}' (formats: {', '.join(FORMATS)})")
+    if fmt == "html":
+        from .explorer import render
+
+        write_atomic({out: render(kg, view)})
+        return [out]
     graph = styled(kg.to_networkx(view))
     if fmt == "csv":
         nodes, edges = csv_lists(graph)
