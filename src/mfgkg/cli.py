@@ -357,3 +357,24 @@ def docs(out_file: Path, ontology_dir: Path | None) -> None:
 
     write_atomic({out_file: render(ontology_dir or paths.ontology_dir())})
     click.echo(f"wrote {out_file}")
+
+
+@main.command()
+@click.option("--triples", required=True, type=click.IntRange(1, 100_000_000), help="Size to grow the graph to.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed; the same seed gives the same graph.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="N-Triples file to write (default: build/synth-TRIPLES.nt).")
+@seeds_option
+@ontology_option
+@_fail_cleanly
+def synth(triples: int, seed: int, out_file: Path | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
+    """Grow the real graph with synthetic members, projects, awards and metrics, for benchmarks."""
+    from . import cache
+    from .serialize import write_atomic
+    from .synth import grow
+
+    base = cache.cached_graph(seeds_dir or paths.seeds_dir(), ontology_dir or paths.ontology_dir())
+    out = out_file or Path("build") / f"synth-{triples}.nt"
+    text = grow(base, triples, seed)
+    write_atomic({out: text})
+    click.echo(f"wrote {out} ({text.count(chr(10))} triples)")
