@@ -19,7 +19,7 @@ def test_notebook_runs_and_answers():
             assert not any(o.output_type == "error" for o in cell.outputs), cell.source
             outputs.append("\n".join(str(o.get("text") or o.get("data", {}).get("text/plain", ""))
                                      for o in cell.outputs))
-    assert outputs[0].startswith("16662 triples; 13 saved queries")
+    assert outputs[0].startswith("16691 triples; 13 saved queries")
     assert "CESMII" in outputs[1] and "REMADE Institute" in outputs[1]
     assert "DOD    9" in outputs[2] and "DOE    7" in outputs[2] and "DOC    3" in outputs[2]
     assert "2022 objective 1.4  2022 objective 1.5  FederalAgency       3" in outputs[5]
