@@ -249,7 +249,7 @@ def coverage_gaps(plan: nx.DiGraph, funding: nx.DiGraph, agencies_without_role: 
         relations = [d["relation"] for _, _, d in plan.out_edges(objective, data=True)]
         if not any("has action" in r for r in relations):
             rows.append({"gap": "objective with no action", "name": _name(plan, objective)})
-        linked_metric = any(plan.nodes[n]["type"] == "Metric" for n in nx_neighbors(plan, objective))
+        linked_metric = any(plan.nodes[n]["type"] == "Metric" for n in _neighbours(plan, objective))
         if not linked_metric:
             rows.append({"gap": "objective with no metric", "name": _name(plan, objective)})
     for institute in _of_type(funding, "Institute"):
@@ -259,7 +259,7 @@ def coverage_gaps(plan: nx.DiGraph, funding: nx.DiGraph, agencies_without_role: 
     return _frame(rows, ["gap", "name"])
 
 
-def nx_neighbors(graph: nx.DiGraph, node: str) -> set[str]:
+def _neighbours(graph: nx.DiGraph, node: str) -> set[str]:
     """Neighbours in either direction."""
     return set(graph.successors(node)) | set(graph.predecessors(node))
 
@@ -291,8 +291,10 @@ def plan_evolution(plan: nx.DiGraph) -> dict[str, pd.DataFrame]:
     structural = {"has goal", "has objective", "has action", "serves", "carried out by", "sponsors", "manages",
                   "works in"}
     rows = []
+    plan_types = {"StrategicPlan", "NationalStrategy", "Goal", "Objective", "Action"}
     for source, target, data in plan.edges(data=True):
-        if data["relation"] in structural:
+        ends = {plan.nodes[source]["type"], plan.nodes[target]["type"]}
+        if data["relation"] in structural or not ends <= plan_types:
             continue
         rows.append({"later": _name(plan, source), "relation": data["relation"], "earlier": _name(plan, target)})
     relations = _frame(rows, ["later", "relation", "earlier"]).sort_values(["later", "earlier"], ignore_index=True)

@@ -108,9 +108,15 @@ graph_option = click.option("--graph", default=None, metavar="IRI",
 
 
 def store_options(func: F) -> F:
-    """The options shared by commands that ask the graph: output format, store and inputs."""
-    for option in reversed((format_option, backend_option, endpoint_option, graph_option, seeds_option,
-                            ontology_option)):
+    """The options shared by commands that ask the graph: output format and store."""
+    for option in reversed((format_option, backend_option, endpoint_option, graph_option)):
+        func = option(func)
+    return func
+
+
+def input_options(func: F) -> F:
+    """The options naming the inputs: seeds/, ontology/ and queries/ directories."""
+    for option in reversed((seeds_option, ontology_option, queries_option)):
         func = option(func)
     return func
 
@@ -185,7 +191,7 @@ def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
 @click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
               help="Query parameter; repeat for several. Values: names, acronyms, IRIs, years.")
 @store_options
-@queries_option
+@input_options
 @_fail_cleanly
 def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: str | None, graph: str | None,
           seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
@@ -202,6 +208,8 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Read the query from this file.")
 @store_options
+@seeds_option
+@ontology_option
 @_fail_cleanly
 def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, endpoint: str | None,
            graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
@@ -224,9 +232,7 @@ def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, en
               show_default=True, help="Directory for one file per saved query.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "sparql-json", "md"]), default="csv",
               show_default=True)
-@seeds_option
-@ontology_option
-@queries_option
+@input_options
 @_fail_cleanly
 def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
            queries_dir: Path | None) -> None:
@@ -282,9 +288,7 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
               help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Most rows or triples in one answer.")
-@seeds_option
-@ontology_option
-@queries_option
+@input_options
 @_fail_cleanly
 def serve(host: str, port: int, time_limit: float, max_rows: int, seeds_dir: Path | None, ontology_dir: Path | None,
           queries_dir: Path | None) -> None:
@@ -310,9 +314,7 @@ def serve(host: str, port: int, time_limit: float, max_rows: int, seeds_dir: Pat
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/analysis"),
               show_default=True, help="Directory for the report and its figures/.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@seeds_option
-@ontology_option
-@queries_option
+@input_options
 @_fail_cleanly
 def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
             queries_dir: Path | None) -> None:

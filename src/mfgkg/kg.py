@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, paths
 from .catalogue import LIST_SEPARATOR, Catalogue
+from .errors import QueryError
 from .params import Resolver, bind
 from .results import BooleanResult, GraphResult, Result
 from .stores import Answer, Store, open_store
@@ -61,7 +62,8 @@ class KnowledgeGraph:
         saved = self.queries[name]
         bindings, unmatched = bind(saved, params or {}, self._resolver)
         answer = self.store.query(saved.text, bindings)
-        assert isinstance(answer, Result), "saved queries are SELECT queries"
+        if not isinstance(answer, Result):
+            raise QueryError(f"query '{name}': saved queries must be SELECT queries")
         result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
         return Answered(result, tuple(unmatched))
 
