@@ -30,15 +30,18 @@ def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None =
     return build_graph(Path(seeds_dir or paths.seeds_dir()), Path(ontology_dir or paths.ontology_dir()))
 
 
-def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None) -> Report:
-    """Validate ``graph`` (built from the project's seeds if omitted) against the shapes."""
+def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None, engine: str = "oxigraph") -> Report:
+    """Validate ``graph`` (built from the project's seeds if omitted) against the shapes.
+
+    ``engine`` is "oxigraph" (the shapes compiled to SPARQL, fast) or "pyshacl" (the reference).
+    """
     from . import paths
     from .validate import run, shapes_graph
 
     ont = Path(ontology_dir or paths.ontology_dir())
     if graph is None:
         graph = build(ontology_dir=ont)
-    return run(graph, shapes_graph(ont))
+    return run(graph, shapes_graph(ont), engine)
 
 
 def __getattr__(name: str) -> object:

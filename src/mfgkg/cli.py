@@ -72,16 +72,24 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
 @main.command()
 @seeds_option
 @ontology_option
+@click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Validate this N-Triples file (e.g. from `mfgkg synth`) instead of the build of seeds/.")
+@click.option("--engine", type=click.Choice(["oxigraph", "pyshacl"]), default="oxigraph", show_default=True,
+              help="oxigraph: the shapes compiled to SPARQL (fast); pyshacl: the reference engine.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also list warnings.")
 @_fail_cleanly
-def validate(seeds_dir: Path | None, ontology_dir: Path | None, fmt: str, warnings: bool) -> None:
+def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path | None, engine: str, fmt: str,
+             warnings: bool) -> None:
     """Validate the graph against the SHACL shapes; exit 1 on violations."""
-    from . import build as build_graph
+    from . import cache
+    from .stores import open_store
     from .validate import run, shapes_graph
 
     ont = ontology_dir or paths.ontology_dir()
-    report = run(build_graph(seeds_dir, ont), shapes_graph(ont))
+    shapes = shapes_graph(ont)
+    ntriples = data_file or cache.cached_graph(seeds_dir or paths.seeds_dir(), ont)
+    report = run(open_store(ntriples, "oxigraph" if engine == "oxigraph" else "rdflib"), shapes, engine)
     shown = report.findings if warnings else report.violations
     if fmt == "json":
         click.echo(json.dumps([asdict(f) for f in shown], indent=1))

@@ -55,9 +55,12 @@ def capped(items: Iterable[Any], limit: int | None) -> list[Any]:
     return out
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _syntax_error(exc: Exception) -> QueryError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return QueryError(f"SPARQL syntax error: {first}")
+    return QueryError(f"SPARQL syntax error: {_first_line(exc)}")
 
 
 class OxigraphStore:
@@ -65,16 +68,25 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, ntriples: Path):
+    def __init__(self, ntriples: Path | None = None, data: bytes | None = None):
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self._path = Path(ntriples)
+        self._path = Path(ntriples) if ntriples is not None else None
+        self._data = data
         self._store = pyoxigraph.Store()
         try:
-            self._store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            if data is not None:
+                self._store.bulk_load(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            else:
+                self._store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
         except (OSError, SyntaxError, ValueError) as exc:
-            raise StoreError(f"{ntriples}: cannot load N-Triples ({_syntax_error(exc)})") from None
+            raise StoreError(f"{ntriples or 'graph'}: cannot load N-Triples ({_first_line(exc)})") from None
+
+    @classmethod
+    def from_graph(cls, graph: rdflib.Graph) -> OxigraphStore:
+        """An Oxigraph copy of an rdflib Graph."""
+        return cls(data=graph.serialize(format="nt", encoding="utf-8"))
 
     def __len__(self) -> int:
         return len(self._store)
@@ -89,7 +101,7 @@ class OxigraphStore:
             return ox.Literal(term.value, language=term.lang)
         return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD_STRING))
 
-    def _term(self, node: Any) -> Term | None:
+    def to_term(self, node: Any) -> Term | None:
         ox = self._ox
         if node is None:
             return None
@@ -115,7 +127,7 @@ class OxigraphStore:
             return BooleanResult(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             columns = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(self._term(solution[i]) for i in range(len(columns)))
+            rows = tuple(tuple(self.to_term(solution[i]) for i in range(len(columns)))
                          for solution in capped(answer, limit))
             return Result(columns, rows)
         triples = capped(answer, limit)
@@ -126,7 +138,10 @@ class OxigraphStore:
         import rdflib
 
         graph = rdflib.Graph()
-        graph.parse(self._path, format="nt")
+        if self._data is not None:
+            graph.parse(data=self._data, format="nt")
+        else:
+            graph.parse(self._path, format="nt")
         for prefix, iri in PREFIXES.items():
             graph.bind(prefix, iri)
         return graph
@@ -163,7 +178,7 @@ class RdflibStore:
         return rdflib.Literal(term.value, lang=term.lang, datatype=datatype)
 
     @staticmethod
-    def _term(node: Any) -> Term | None:
+    def to_term(node: Any) -> Term | None:
         import rdflib
 
         if node is None:
@@ -189,7 +204,7 @@ class RdflibStore:
             return BooleanResult(bool(answer.askAnswer))
         if answer.type == "SELECT":
             columns = tuple(str(v) for v in answer.vars or ())
-            rows = tuple(tuple(self._term(row[i]) for i in range(len(columns))) for row in capped(answer, limit))
+            rows = tuple(tuple(self.to_term(row[i]) for i in range(len(columns))) for row in capped(answer, limit))
             return Result(columns, rows)
         graph = answer.graph
         capped(graph, limit)

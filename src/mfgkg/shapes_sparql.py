@@ -1,0 +1,298 @@
+"""Compile SHACL shapes into SPARQL SELECT queries, so a fast store can validate a large graph.
+
+pySHACL walks the data graph node by node in Python and slows down by orders of magnitude on
+large graphs. The constraints this project uses are all expressible as set-at-a-time SPARQL:
+every compiled :class:`Check` is one SELECT whose rows are the results of one shape, with
+``?this`` the focus node and ``?value`` the offending value (when there is one).
+
+Supported: targets (``sh:targetClass`` including subclasses, ``sh:targetNode``,
+``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, implicit class targets), property paths
+(predicate, inverse, sequence, alternative, zero-or-more, one-or-more, zero-or-one), the
+value-type, value-range, string, language, cardinality and logical (``sh:or``, ``sh:and``,
+``sh:not``, ``sh:xone`` over value constraints) components, ``sh:hasValue``, ``sh:in``,
+``sh:uniqueLang``, ``sh:severity``, ``sh:deactivated`` and SPARQL-based constraints
+(``sh:sparql`` with ``sh:select`` and ``sh:prefixes``). Anything else raises
+:class:`ShapeError` rather than being skipped silently; pySHACL remains the reference engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from .errors import MfgkgError
+
+# Datatypes whose well-formedness SPARQL can test with a cast (an ill-formed lexical form fails to cast).
+CASTABLE = frozenset(XSD[name] for name in (
+    "integer", "decimal", "float", "double", "boolean", "dateTime", "date", "time", "gYear",
+    "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration", "dayTimeDuration", "yearMonthDuration"))
+NODE_KINDS = {
+    SH.IRI: "!isIRI({v})",
+    SH.BlankNode: "!isBlank({v})",
+    SH.Literal: "!isLiteral({v})",
+    SH.BlankNodeOrIRI: "isLiteral({v})",
+    SH.BlankNodeOrLiteral: "isIRI({v})",
+    SH.IRIOrLiteral: "isBlank({v})",
+}
+RANGES = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
+# Parameters each shape may carry that are not constraints (or are handled by the caller).
+NOT_CONSTRAINTS = frozenset({
+    RDF.type, RDFS.label, RDFS.comment, SH.message, SH.severity, SH.deactivated, SH.name, SH.description,
+    SH.order, SH.group, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path,
+    SH.property, SH.sparql, SH.flags, SH.defaultValue,
+})
+VALUE_CONSTRAINTS = frozenset({
+    SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minLength, SH.maxLength, SH.languageIn,
+    SH["or"], SH["and"], SH["not"], SH.xone, *RANGES,
+})
+FOCUS_CONSTRAINTS = frozenset({SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang})
+
+
+class ShapeError(MfgkgError):
+    """A shape uses a SHACL feature the SPARQL compiler does not support."""
+
+    def __init__(self, shape: Node, message: str):
+        super().__init__(f"shape {shape}: {message} (validate with --engine pyshacl instead)")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One SELECT whose rows are results of ``shape``: ``?this`` focus node, ``?value`` if any."""
+
+    shape: str
+    severity: str
+    message: str | None
+    path: str | None
+    query: str
+    sparql: bool = False
+
+
+def term(node: Node) -> str:
+    """An RDF term in SPARQL syntax."""
+    if isinstance(node, (URIRef, Literal)):
+        return node.n3()
+    raise TypeError(f"no SPARQL form for {node!r}")
+
+
+class Compiler:
+    """Turns a shapes graph into :class:`Check` queries."""
+
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+
+    def checks(self) -> list[Check]:
+        """Every check of every active shape that has targets, in a stable order."""
+        out: list[Check] = []
+        for shape in sorted(self._targeted(), key=str):
+            focus = self._focus(shape)
+            out.extend(self._shape_checks(shape, focus))
+            for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
+                if not self._active(prop):
+                    continue
+                out.extend(self._shape_checks(prop, focus))
+        return out
+
+    # ---- targets -------------------------------------------------------------------------
+    def _targeted(self) -> Iterator[Node]:
+        g = self.shapes
+        seen = set()
+        for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+            seen.update(g.subjects(predicate, None))
+        for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
+            if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
+                seen.add(shape)
+        for shape in seen:
+            if not self._active(shape):
+                continue
+            if (shape, SH.path, None) in g and (None, SH.property, shape) in g:
+                raise ShapeError(shape, "a property shape with its own targets is also used by a node shape")
+            yield shape
+
+    def _active(self, shape: Node) -> bool:
+        return not any(bool(v.toPython()) for v in self.shapes.objects(shape, SH.deactivated)
+                       if isinstance(v, Literal))
+
+    def _focus(self, shape: Node) -> str:
+        """A group pattern binding ``?this`` to each focus node of ``shape`` once."""
+        g = self.shapes
+        classes = set(g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
+            classes.add(shape)
+        branches = [f"{{ ?this rdf:type/rdfs:subClassOf* {term(c)} }}" for c in sorted(classes, key=str)]
+        nodes = sorted(g.objects(shape, SH.targetNode), key=str)
+        if nodes:
+            branches.append(f"{{ VALUES ?this {{ {' '.join(term(n) for n in nodes)} }} }}")
+        branches += [f"{{ ?this {term(p)} [] }}" for p in sorted(g.objects(shape, SH.targetSubjectsOf), key=str)]
+        branches += [f"{{ [] {term(p)} ?this }}" for p in sorted(g.objects(shape, SH.targetObjectsOf), key=str)]
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
+
+    # ---- one shape -----------------------------------------------------------------------
+    def _shape_checks(self, shape: Node, focus: str) -> list[Check]:
+        g = self.shapes
+        unknown = {p for p in g.predicates(shape, None)} - NOT_CONSTRAINTS - VALUE_CONSTRAINTS - FOCUS_CONSTRAINTS
+        if unknown:
+            raise ShapeError(shape, f"unsupported parameter(s) {', '.join(sorted(map(str, unknown)))}")
+        path_node = g.value(shape, SH.path)
+        path = self.path(path_node) if path_node is not None else None
+        severity = g.value(shape, SH.severity) or SH.Violation
+        message = self._message(shape)
+        report_path = str(path_node) if isinstance(path_node, URIRef) else None
+
+        def check(body: str, note: str | None = message, sparql: bool = False) -> Check:
+            return Check(str(shape), _local(severity), note, report_path, body, sparql)
+
+        out = []
+        if path is None:
+            bad = self.value_conditions(shape, "?this")
+            if bad:
+                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) "
+                                 f"FILTER({bad}) }}"))
+            if any((shape, p, None) in g for p in FOCUS_CONSTRAINTS):
+                raise ShapeError(shape, "cardinality, sh:hasValue and sh:uniqueLang need a property shape")
+        else:
+            out += [check(q) for q in self._focus_queries(shape, focus, path)]
+            bad = self.value_conditions(shape, "?value")
+            if bad:
+                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value "
+                                 f"FILTER({bad}) }}"))
+        for constraint in sorted(g.objects(shape, SH.sparql), key=str):
+            if self._active(constraint):
+                out.append(check(self._sparql(shape, constraint, focus), self._message(constraint) or message, True))
+        return out
+
+    def _focus_queries(self, shape: Node, focus: str, path: str) -> Iterator[str]:
+        g = self.shapes
+        for minimum in g.objects(shape, SH.minCount):
+            n = int(minimum)
+            if n == 1:
+                yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?any }} }}"
+            elif n > 1:
+                yield (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?any }} }} "
+                       f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {n})")
+        for maximum in g.objects(shape, SH.maxCount):
+            yield (f"SELECT ?this WHERE {{ {focus} ?this {path} ?any }} "
+                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {int(maximum)})")
+        for value in g.objects(shape, SH.hasValue):
+            yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"
+        if any(bool(v.toPython()) for v in g.objects(shape, SH.uniqueLang) if isinstance(v, Literal)):
+            yield (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?a , ?b "
+                   f"FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }}")
+
+    def _message(self, node: Node) -> str | None:
+        messages = sorted(self.shapes.objects(node, SH.message), key=lambda m: (getattr(m, "language", "") != "en", m))
+        return str(messages[0]) if messages else None
+
+    # ---- value constraints -------------------------------------------------------------------
+    def value_conditions(self, shape: Node, v: str) -> str:
+        """A SPARQL expression true when value ``v`` violates one of the shape's value constraints."""
+        g = self.shapes
+        parts: list[str] = []
+        for cls in g.objects(shape, SH["class"]):
+            parts.append(f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {term(cls)} }}")
+        for datatype in g.objects(shape, SH.datatype):
+            parts.append(_datatype(v, datatype))
+        for kind in g.objects(shape, SH.nodeKind):
+            if kind not in NODE_KINDS:
+                raise ShapeError(shape, f"unknown node kind {kind}")
+            parts.append(NODE_KINDS[kind].format(v=v))
+        for members in g.objects(shape, SH["in"]):
+            allowed = " || ".join(f"sameTerm({v}, {term(m)})" for m in Collection(g, members))
+            parts.append(f"!({allowed or 'false'})")
+        for pattern in g.objects(shape, SH.pattern):
+            flags = g.value(shape, SH.flags)
+            args = f"{Literal(str(pattern)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
+            parts.append(f"(isBlank({v}) || !REGEX(STR({v}), {args}))")
+        for bound, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
+            for n in g.objects(shape, bound):
+                parts.append(f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})")
+        for bound, op in RANGES.items():
+            for limit in g.objects(shape, bound):
+                parts.append(f"!COALESCE({v} {op} {term(limit)}, false)")
+        for tags in g.objects(shape, SH.languageIn):
+            ok = " || ".join(f"langMatches(LANG({v}), {Literal(str(t)).n3()})" for t in Collection(g, tags))
+            parts.append(f"!COALESCE({ok or 'false'}, false)")
+        parts += self._logical(shape, v)
+        return " || ".join(f"({p})" for p in parts)
+
+    def _logical(self, shape: Node, v: str) -> list[str]:
+        g = self.shapes
+        parts = []
+        for members in g.objects(shape, SH["or"]):
+            parts.append(" && ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "true")
+        for members in g.objects(shape, SH["and"]):
+            parts.append(" || ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "false")
+        for member in g.objects(shape, SH["not"]):
+            parts.append(f"!({self._member(shape, member, v)})")
+        for members in g.objects(shape, SH.xone):
+            conforming = " + ".join(f"IF({self._member(shape, m, v)}, 0, 1)" for m in Collection(g, members))
+            parts.append(f"({conforming or '0'}) != 1")
+        return parts
+
+    def _member(self, shape: Node, member: Node, v: str) -> str:
+        """Violation expression of a member shape of sh:or/sh:and/sh:not/sh:xone."""
+        extra = {p for p in self.shapes.predicates(member, None)} - VALUE_CONSTRAINTS - {RDF.type, RDFS.label}
+        if extra:
+            raise ShapeError(shape, "logical constraints are supported over value constraints only")
+        return self.value_conditions(member, v) or "false"
+
+    # ---- paths and SPARQL-based constraints --------------------------------------------------
+    def path(self, node: Node) -> str:
+        """A SHACL property path in SPARQL syntax."""
+        g = self.shapes
+        if isinstance(node, URIRef):
+            return term(node)
+        if (node, RDF.first, None) in g:
+            return "(" + "/".join(self.path(step) for step in Collection(g, node)) + ")"
+        for predicate, template in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
+                                    (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+            inner = g.value(node, predicate)
+            if inner is not None:
+                return template.format(self.path(inner))
+        alternatives = g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(self.path(step) for step in Collection(g, alternatives)) + ")"
+        raise ShapeError(node, "unsupported property path")
+
+    def _sparql(self, shape: Node, constraint: Node, focus: str) -> str:
+        g = self.shapes
+        select = g.value(constraint, SH.select)
+        if select is None:
+            raise ShapeError(shape, "a SPARQL constraint needs sh:select")
+        text = str(select)
+        for forbidden in ("$PATH", "$currentShape", "$shapesGraph"):
+            if forbidden in text:
+                raise ShapeError(shape, f"{forbidden} in a SPARQL constraint is not supported")
+        prefixes = []
+        for ontology in g.objects(constraint, SH.prefixes):
+            for declaration in g.objects(ontology, SH.declare):
+                prefixes.append(f"PREFIX {g.value(declaration, SH.prefix)}: <{g.value(declaration, SH.namespace)}>")
+        # $this and ?this are the same SPARQL variable, so the join binds the focus node.
+        return "\n".join(sorted(set(prefixes))) + f"\nSELECT * WHERE {{ {focus} {{ {text} }} }}"
+
+
+def _datatype(v: str, datatype: Node) -> str:
+    """Violation expression of sh:datatype, including ill-formed lexical forms of castable types."""
+    if datatype == RDFS.Literal:
+        return f"!isLiteral({v})"
+    if datatype == RDF.langString:
+        return f"!(isLiteral({v}) && LANG({v}) != \"\")"
+    if datatype == XSD.string:
+        return f"!(isLiteral({v}) && DATATYPE({v}) = xsd:string)"
+    wrong = f"!(isLiteral({v}) && DATATYPE({v}) = {term(datatype)})"
+    if datatype in CASTABLE:
+        return f"{wrong} || !COALESCE(isLiteral({term(datatype)}(STR({v}))), false)"
+    return wrong
+
+
+def _local(iri: Node) -> str:
+    return str(iri).rsplit("#", 1)[-1]
+
+
+def compile_shapes(shapes: Graph) -> list[Check]:
+    """The SPARQL checks equivalent to ``shapes``; raises :class:`ShapeError` on unsupported features."""
+    return Compiler(shapes).checks()
