@@ -148,12 +148,15 @@ class Result:
     def sort_lists(self, columns: Sequence[str], separator: str) -> Result:
         """The same rows with the items of each list column (joined by ``separator``) sorted."""
         index = {self.columns.index(c) for c in columns}
+        done: dict[str, Term] = {}
 
         def fix(i: int, term: Term | None) -> Term | None:
             if i not in index or term is None:
                 return term
-            items = sorted(set(term.value.split(separator)), key=lambda v: (v.casefold(), v))
-            return Term("literal", separator.join(items))
+            if term.value not in done:
+                items = sorted(set(term.value.split(separator)), key=lambda v: (v.casefold(), v))
+                done[term.value] = Term("literal", separator.join(items))
+            return done[term.value]
 
         return Result(self.columns, tuple(tuple(fix(i, t) for i, t in enumerate(row)) for row in self.rows))
 

@@ -127,8 +127,15 @@ class OxigraphStore:
             return BooleanResult(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             columns = tuple(v.value for v in answer.variables)
-            rows = tuple(tuple(self.to_term(solution[i]) for i in range(len(columns)))
-                         for solution in capped(answer, limit))
+            seen: dict[Any, Term | None] = {}  # rows repeat the same IRIs: convert each term once
+
+            def term(node: Any) -> Term | None:
+                if node not in seen:
+                    seen[node] = self.to_term(node)
+                return seen[node]
+
+            width = range(len(columns))
+            rows = tuple(tuple(term(solution[i]) for i in width) for solution in capped(answer, limit))
             return Result(columns, rows)
         triples = capped(answer, limit)
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
