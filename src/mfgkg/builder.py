@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ def _en(text: str) -> Literal:
 
 
 def _number(value: float | int) -> Literal:
-    return Literal(f"{value}", datatype=XSD.decimal) if isinstance(value, float) else Literal(
-        str(value), datatype=XSD.decimal)
+    """An xsd:decimal in canonical form (16, not 16.0), which every store writes back unchanged."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return Literal("0" if text == "-0" else text, datatype=XSD.decimal)
 
 
 def _split_acronym(name: str) -> tuple[str, str | None]:

@@ -141,7 +141,7 @@ class Generator:
                 _t(node, RDFS + "label", _lit(f"Synthetic award {n}", lang="en")),
                 _t(node, MFG + "recipient", _iri(institute)), _t(node, MFG + "funder", _iri(sponsor)),
                 _t(node, MFG + "fundingKind", _iri(V + "funding-kind-award")),
-                _t(node, MFG + "amount", _lit(f"{amount}.0", XSD + "decimal")),
+                _t(node, MFG + "amount", _lit(str(amount), XSD + "decimal")),
                 _t(node, MFG + "currency", _lit("USD")), _t(node, MFG + "comparator", _iri(V + "comparator-exact")),
                 _t(node, MFG + "fiscalYear", _iri(self.random.choice(self.base.fiscal_years))),
                 _t(node, MFG + "rank", _iri(V + "rank-normal")), _t(node, MFG + "basis", _iri(V + "basis-stated")),
@@ -158,7 +158,7 @@ class Generator:
         return [_t(node, RDF + "type", _iri(MFG + "Observation")),
                 _t(node, QB + "dataSet", _iri(V + "program-metrics")), _t(node, MFG + "metric", _iri(metric)),
                 _t(node, MFG + "fiscalYear", _iri(year)), _t(node, MFG + "scope", _iri(institute)),
-                _t(node, MFG + "value", _lit(f"{self.random.randint(low, high)}.0", XSD + "decimal")),
+                _t(node, MFG + "value", _lit(str(self.random.randint(low, high)), XSD + "decimal")),
                 _t(node, MFG + "unit", _iri(unit)), _t(node, MFG + "comparator", _iri(V + "comparator-exact")),
                 _t(node, MFG + "rank", _iri(V + "rank-normal")), *self._sourced(node)]
 
