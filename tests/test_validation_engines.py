@@ -99,6 +99,7 @@ def unsupported(extra: str) -> Graph:
     ("sh:closed true", "closed"),
     ("sh:node <urn:other>", "node"),
     ("sh:minCount 1", "need a property shape"),
+    ("sh:path rdfs:label ; sh:property [ sh:path rdfs:comment ]", "nested property shapes"),
 ])
 def test_unsupported_shape_features_are_refused_by_name(extra, feature):
     with pytest.raises(ShapeError, match=feature) as error:

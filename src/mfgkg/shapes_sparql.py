@@ -106,12 +106,7 @@ class Compiler:
         for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
             if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
                 seen.add(shape)
-        for shape in seen:
-            if not self._active(shape):
-                continue
-            if (shape, SH.path, None) in g and (None, SH.property, shape) in g:
-                raise ShapeError(shape, "a property shape with its own targets is also used by a node shape")
-            yield shape
+        yield from (shape for shape in seen if self._active(shape))
 
     def _active(self, shape: Node) -> bool:
         return not any(bool(v.toPython()) for v in self.shapes.objects(shape, SH.deactivated)
@@ -138,6 +133,8 @@ class Compiler:
         if unknown:
             raise ShapeError(shape, f"unsupported parameter(s) {', '.join(sorted(map(str, unknown)))}")
         path_node = g.value(shape, SH.path)
+        if path_node is not None and (shape, SH.property, None) in g:
+            raise ShapeError(shape, "nested property shapes (sh:property on a property shape) are not supported")
         path = self.path(path_node) if path_node is not None else None
         severity = g.value(shape, SH.severity) or SH.Violation
         message = self._message(shape)
