@@ -13,10 +13,18 @@ value-type, value-range, string, language, cardinality and logical (``sh:or``, `
 ``sh:uniqueLang``, ``sh:severity``, ``sh:deactivated`` and SPARQL-based constraints
 (``sh:sparql`` with ``sh:select`` and ``sh:prefixes``). Anything else raises
 :class:`ShapeError` rather than being skipped silently; pySHACL remains the reference engine.
+
+Known differences from pySHACL, none of which the project's own data can trigger: Oxigraph
+stores typed literals in canonical form (so ``1.50`` is reported as ``1.5`` and matches
+``sh:in (1.5)``); sh:pattern follows XPath, where ``$`` does not match before a final newline;
+well-formedness is checked for the XSD types SPARQL can cast (not for derived ones such as
+xsd:int); a SPARQL constraint's focus nodes are joined into its top-level group, which equals
+pre-binding for the queries SHACL allows (no MINUS, VALUES, SERVICE, LIMIT, OFFSET, sub-selects).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,6 +47,9 @@ NODE_KINDS = {
     SH.BlankNodeOrLiteral: "isIRI({v})",
     SH.IRIOrLiteral: "isBlank({v})",
 }
+# Regular-expression syntax that Python has but XPath (and so SPARQL REGEX) does not.
+UNSUPPORTED_REGEX = re.compile(r"\(\?[=!<]|\\[1-9]")
+NOT_PREBINDABLE = re.compile(r"(?<![?$\w])(MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
 RANGES = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
 # Parameters each shape may carry that are not constraints (or are handled by the caller).
 NOT_CONSTRAINTS = frozenset({
@@ -70,13 +81,14 @@ class Check:
     path: str | None
     query: str
     sparql: bool = False
+    value_is_focus: bool = False
 
 
-def term(node: Node) -> str:
-    """An RDF term in SPARQL syntax."""
+def term(node: Node, shape: Node | None = None) -> str:
+    """An RDF term in SPARQL syntax (blank nodes have none: they cannot name a value)."""
     if isinstance(node, (URIRef, Literal)):
         return node.n3()
-    raise TypeError(f"no SPARQL form for {node!r}")
+    raise ShapeError(shape or node, f"a blank node ({node}) cannot be used as a value here")
 
 
 class Compiler:
@@ -103,14 +115,13 @@ class Compiler:
         seen = set()
         for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
             seen.update(g.subjects(predicate, None))
-        for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
-            if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
+        for shape in set(g.subjects(RDF.type, RDFS.Class)) | set(g.subjects(RDF.type, OWL.Class)):
+            if any(str(p).startswith(str(SH)) for p in g.predicates(shape, None)):
                 seen.add(shape)
         yield from (shape for shape in seen if self._active(shape))
 
     def _active(self, shape: Node) -> bool:
-        return not any(bool(v.toPython()) for v in self.shapes.objects(shape, SH.deactivated)
-                       if isinstance(v, Literal))
+        return not any(_true(v) for v in self.shapes.objects(shape, SH.deactivated))
 
     def _focus(self, shape: Node) -> str:
         """A group pattern binding ``?this`` to each focus node of ``shape`` once."""
@@ -121,7 +132,7 @@ class Compiler:
         branches = [f"{{ ?this rdf:type/rdfs:subClassOf* {term(c)} }}" for c in sorted(classes, key=str)]
         nodes = sorted(g.objects(shape, SH.targetNode), key=str)
         if nodes:
-            branches.append(f"{{ VALUES ?this {{ {' '.join(term(n) for n in nodes)} }} }}")
+            branches.append(f"{{ VALUES ?this {{ {' '.join(term(n, shape) for n in nodes)} }} }}")
         branches += [f"{{ ?this {term(p)} [] }}" for p in sorted(g.objects(shape, SH.targetSubjectsOf), key=str)]
         branches += [f"{{ [] {term(p)} ?this }}" for p in sorted(g.objects(shape, SH.targetObjectsOf), key=str)]
         return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
@@ -141,7 +152,8 @@ class Compiler:
         report_path = str(path_node) if isinstance(path_node, URIRef) else None
 
         def check(body: str, note: str | None = message, sparql: bool = False) -> Check:
-            return Check(str(shape), _local(severity), note, report_path, body, sparql)
+            name = str(shape) if isinstance(shape, URIRef) else ""  # as pySHACL reports blank-node shapes
+            return Check(name, _local(severity), note, report_path, body, sparql, sparql and path is None)
 
         out = []
         if path is None:
@@ -165,7 +177,7 @@ class Compiler:
     def _focus_queries(self, shape: Node, focus: str, path: str) -> Iterator[str]:
         g = self.shapes
         for minimum in g.objects(shape, SH.minCount):
-            n = int(minimum)
+            n = _count(shape, minimum)
             if n == 1:
                 yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?any }} }}"
             elif n > 1:
@@ -173,10 +185,10 @@ class Compiler:
                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {n})")
         for maximum in g.objects(shape, SH.maxCount):
             yield (f"SELECT ?this WHERE {{ {focus} ?this {path} ?any }} "
-                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {int(maximum)})")
+                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {_count(shape, maximum)})")
         for value in g.objects(shape, SH.hasValue):
-            yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"
-        if any(bool(v.toPython()) for v in g.objects(shape, SH.uniqueLang) if isinstance(v, Literal)):
+            yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value, shape)} }} }}"
+        if any(_true(v) for v in g.objects(shape, SH.uniqueLang)):
             yield (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?a , ?b "
                    f"FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }}")
 
@@ -198,18 +210,21 @@ class Compiler:
                 raise ShapeError(shape, f"unknown node kind {kind}")
             parts.append(NODE_KINDS[kind].format(v=v))
         for members in g.objects(shape, SH["in"]):
-            allowed = " || ".join(f"sameTerm({v}, {term(m)})" for m in Collection(g, members))
+            allowed = " || ".join(f"sameTerm({v}, {term(m, shape)})" for m in Collection(g, members))
             parts.append(f"!({allowed or 'false'})")
         for pattern in g.objects(shape, SH.pattern):
+            if UNSUPPORTED_REGEX.search(str(pattern)):
+                raise ShapeError(shape, f"sh:pattern {str(pattern)!r} uses lookaround or a back-reference, "
+                                        "which XPath regular expressions do not have")
             flags = g.value(shape, SH.flags)
             args = f"{Literal(str(pattern)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
-            parts.append(f"(isBlank({v}) || !REGEX(STR({v}), {args}))")
+            parts.append(f"(isBlank({v}) || !COALESCE(REGEX(STR({v}), {args}), false))")
         for bound, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
             for n in g.objects(shape, bound):
-                parts.append(f"(isBlank({v}) || STRLEN(STR({v})) {op} {int(n)})")
+                parts.append(f"(isBlank({v}) || STRLEN(STR({v})) {op} {_count(shape, n)})")
         for bound, op in RANGES.items():
             for limit in g.objects(shape, bound):
-                parts.append(f"!COALESCE({v} {op} {term(limit)}, false)")
+                parts.append(f"!COALESCE({v} {op} {term(limit, shape)}, false)")
         for tags in g.objects(shape, SH.languageIn):
             ok = " || ".join(f"langMatches(LANG({v}), {Literal(str(t)).n3()})" for t in Collection(g, tags))
             parts.append(f"!COALESCE({ok or 'false'}, false)")
@@ -264,12 +279,35 @@ class Compiler:
         for forbidden in ("$PATH", "$currentShape", "$shapesGraph"):
             if forbidden in text:
                 raise ShapeError(shape, f"{forbidden} in a SPARQL constraint is not supported")
+        if NOT_PREBINDABLE.search(text) or len(re.findall(r"\bSELECT\b", text, re.IGNORECASE)) != 1:
+            raise ShapeError(shape, "a SPARQL constraint may not use MINUS, VALUES, SERVICE, LIMIT, OFFSET or "
+                                    "sub-selects (they break the pre-binding of $this)")
+        if "{" not in text or not re.search(r"[?$]this\b|\*", text[:text.index("{")]):
+            raise ShapeError(shape, "a SPARQL constraint must select $this")
         prefixes = []
         for ontology in g.objects(constraint, SH.prefixes):
             for declaration in g.objects(ontology, SH.declare):
-                prefixes.append(f"PREFIX {g.value(declaration, SH.prefix)}: <{g.value(declaration, SH.namespace)}>")
-        # $this and ?this are the same SPARQL variable, so the join binds the focus node.
-        return "\n".join(sorted(set(prefixes))) + f"\nSELECT * WHERE {{ {focus} {{ {text} }} }}"
+                name, namespace = str(g.value(declaration, SH.prefix)), str(g.value(declaration, SH.namespace))
+                if not re.fullmatch(r"[A-Za-z][\w.-]*|", name) or re.search(r'[\s<>"{}|^`\\]', namespace):
+                    raise ShapeError(shape, f"malformed prefix declaration {name!r}: <{namespace}>")
+                prefixes.append(f"PREFIX {name}: <{namespace}>")
+        # Pre-binding: the focus nodes join the query's own top-level group ($this and ?this are the
+        # same variable), so $this is bound wherever the body uses it, FILTER NOT EXISTS included.
+        brace = text.index("{") + 1
+        return "\n".join(sorted(set(prefixes))) + f"\n{text[:brace]} {focus} {text[brace:]}"
+
+
+def _true(value: Node) -> bool:
+    """A boolean shape parameter (sh:deactivated, sh:uniqueLang) set to true."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and value.toPython() is True
+
+
+def _count(shape: Node, value: Node) -> int:
+    """A non-negative integer shape parameter (sh:minCount, sh:maxLength, ...)."""
+    number = value.toPython() if isinstance(value, Literal) else None
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise ShapeError(shape, f"expected a non-negative integer, not {value}")
+    return number
 
 
 def _datatype(v: str, datatype: Node) -> str:

@@ -189,8 +189,8 @@ def sparql_results(store: Store, shapes: Graph) -> list[RawResult]:
                 shape=check.shape,
                 focus=binding["this"],
                 path=path.value if path is not None and path.kind == "uri" else check.path,
-                value=binding.get("value") or (binding["this"] if check.sparql else None),
-                message=fill(check.message, binding),
+                value=binding.get("value") or (binding["this"] if check.value_is_focus else None),
+                message=fill(check.message, binding) if check.sparql else check.message,
             ))
     return out
 
