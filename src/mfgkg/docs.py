@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
 from .builder import parse_turtle
-from .prefixes import PREFIXES
+from .prefixes import PREFIXES, curie
 
 KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
          OWL.AnnotationProperty: "annotation property"}
@@ -24,11 +24,7 @@ CHARACTERISTICS = {OWL.TransitiveProperty: "transitive", OWL.FunctionalProperty:
 
 
 def _curie(node: Node) -> str:
-    text = str(node)
-    for prefix, iri in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if text.startswith(iri):
-            return f"{prefix}:{text[len(iri):]}"
-    return text
+    return curie(str(node))
 
 
 def _anchor(node: Node) -> str:

@@ -37,10 +37,9 @@ def _base(ntriples: Path) -> Base:
 
     store = ox.Store()
     store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    prefix = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
 
     def rows(text: str) -> list[list[str]]:
-        return [[term.value for term in solution] for solution in store.query(prefix + text)]
+        return [[term.value for term in solution] for solution in store.query(text, prefixes=PREFIXES)]
 
     areas: dict[str, list[str]] = {}
     for institute, area in rows("SELECT ?i ?t WHERE { ?i mfg:technologyArea ?t } ORDER BY ?i ?t"):

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SH
 
 from .builder import parse_turtle
 from .errors import QueryError, SeedError
-from .prefixes import PREFIXES
+from .prefixes import curie
 from .results import Term, ntriples_term
 from .shapes_sparql import compile_shapes
 from .stores import OxigraphStore, RdflibStore, Store
@@ -88,12 +88,7 @@ def compact(term: Term | None) -> str:
     """An IRI as prefix:name where a project prefix fits, else the term's value."""
     if term is None:
         return ""
-    if term.kind == "uri":
-        namespace = max((ns for ns in PREFIXES.values() if term.value.startswith(ns)), key=len, default=None)
-        if namespace is not None:
-            prefix = next(p for p, ns in PREFIXES.items() if ns == namespace)
-            return f"{prefix}:{term.value[len(namespace):]}"
-    return term.value
+    return curie(term.value) if term.kind == "uri" else term.value
 
 
 @dataclass(frozen=True)
