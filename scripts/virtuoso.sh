@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start, stop or check a local Virtuoso Open Source server for mfgkg (tests and users).
 #
-#   scripts/virtuoso.sh start    install if missing, start on 127.0.0.1, wait until SPARQL answers
+#   scripts/virtuoso.sh start    start on 127.0.0.1, wait until SPARQL answers (scripts/setup.sh installs it)
 #   scripts/virtuoso.sh stop     stop the server started here, by its PID
 #   scripts/virtuoso.sh status   say whether it runs and where
 #
@@ -16,15 +16,6 @@ HTTP_PORT="${MFGKG_VIRTUOSO_PORT:-8890}"
 SQL_PORT="${MFGKG_VIRTUOSO_SQL_PORT:-1111}"
 PIDFILE="$DIR/virtuoso.pid"
 ENDPOINT="http://127.0.0.1:$HTTP_PORT/sparql"
-
-install_if_missing() {
-    command -v virtuoso-t >/dev/null && return
-    echo "installing virtuoso-opensource from Debian" >&2
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq virtuoso-opensource >/dev/null
-}
 
 write_config() {
     local db vad
@@ -83,7 +74,10 @@ start() {
         echo "virtuoso already running (pid $(cat "$PIDFILE")) at $ENDPOINT"
         return
     fi
-    install_if_missing
+    if ! command -v virtuoso-t >/dev/null; then
+        echo "virtuoso-t not found: run \`bash scripts/setup.sh\` (it installs Debian's virtuoso-opensource)" >&2
+        exit 1
+    fi
     mkdir -p "$DIR"
     write_config
     (cd "$DIR" && exec virtuoso-t +configfile virtuoso.ini +foreground >virtuoso.out 2>&1) &

@@ -1,4 +1,8 @@
-"""Shared fixtures: the real graph is built once per session; tests copy it before changing it."""
+"""Shared fixtures: the real graph is built once per session; tests copy it before changing it.
+
+Tests never install anything: a test that needs a program from the system asks ``program()``,
+which fails with one line naming the set-up command when the program is missing.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,27 @@ from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
+SETUP = "bash scripts/setup.sh"
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p != "id")
 ID_TERM = re.compile(r"(?<![\w<])id:([\w/.-]*[\w])")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """In CI (``CI=true``) a skipped test is a failed one, so a missing dependency never hides."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI: {report.longrepr}"
+
+
+def program(name: str, package: str) -> str:
+    """Path of the system program ``name``; fail (never skip) with the set-up command if it is missing."""
+    found = shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} not found: run `{SETUP}` (it installs Debian's {package})", pytrace=False)
+    return found
 
 
 def sparql(text: str) -> str:

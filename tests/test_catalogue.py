@@ -87,6 +87,7 @@ def rdflib_kg():
     return mfgkg.load(ROOT / "seeds", ROOT / "ontology", ROOT / "queries", backend="rdflib")
 
 
+@pytest.mark.reference
 def test_saved_queries_give_identical_rows_on_both_stores(kg, rdflib_kg):
     compared = 0
     for query in kg.queries:

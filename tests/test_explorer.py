@@ -9,9 +9,8 @@ import re
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT
+from conftest import ROOT, program
 from test_cli import mfgkg as run_cli
-from test_serve import chromium
 
 LIFT = "https://w3id.org/mfgkg/id/institute/lift"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -32,10 +31,11 @@ def test_page_is_self_contained(explorer):
     assert len(data["nodes"]) == 171 and len(data["edges"]) == 245
 
 
+@pytest.mark.browser
 def test_explorer_in_chromium(explorer):
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=program("chromium", "chromium"), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
 from rdflib import Graph
 
+from conftest import program
 from test_cli import mfgkg as run_cli
 
 VIEWS = {"funding": (48, 50), "plan": (64, 79), "all": (171, 245)}
@@ -70,7 +70,7 @@ def test_dot_and_csv(tmp_path, views):
 
 
 def test_svg_through_graphviz(tmp_path):
-    assert shutil.which("dot"), "Graphviz is installed by .ci/run"
+    program("dot", "graphviz")
     root = ET.parse(export(tmp_path, "svg", "funding", "svg")).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]

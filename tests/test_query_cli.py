@@ -132,6 +132,7 @@ def test_malformed_query_file_is_named(seed_copy):
     assert result.stderr.startswith("error: queries/broken.rq: header is not valid YAML")
 
 
+@pytest.mark.reference
 def test_backends_agree_from_the_command_line():
     args = ["query", "who-funds-what", "-p", "agency=NIST", "--format", "csv"]
     assert mfgkg(*args).stdout == mfgkg(*args, "--backend", "rdflib").stdout

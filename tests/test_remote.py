@@ -18,11 +18,14 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import mfgkg
-from conftest import ROOT
+from conftest import ROOT, program
 from mfgkg.errors import QueryError, StoreError
 from mfgkg.remote import RemoteStore, ntriples_term, with_values
 from mfgkg.results import Term
 from test_cli import mfgkg as run_cli
+
+# One Virtuoso for the whole module: its tests stay on one test worker.
+pytestmark = [pytest.mark.triplestore, pytest.mark.xdist_group("virtuoso")]
 
 GRAPH = "https://w3id.org/mfgkg/test-graph"
 CREDENTIALS = {"MFGKG_SPARQL_USER": "dba", "MFGKG_SPARQL_PASSWORD": "dba", "MFGKG_SPARQL_AUTH": "digest"}
@@ -39,6 +42,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     """Start Virtuoso on free loopback ports with a new database; stop it by PID afterwards."""
     env = {**os.environ, "MFGKG_VIRTUOSO_DIR": str(tmp_path_factory.mktemp("virtuoso")),
            "MFGKG_VIRTUOSO_PORT": str(free_port()), "MFGKG_VIRTUOSO_SQL_PORT": str(free_port())}
+    program("virtuoso-t", "virtuoso-opensource")
+    program("curl", "curl")
     script = str(ROOT / "scripts" / "virtuoso.sh")
     started = subprocess.run(["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600)
     assert started.returncode == 0, started.stdout + started.stderr

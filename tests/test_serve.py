@@ -12,12 +12,11 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT
+from conftest import ROOT, program
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?i a mfg:Institute }"
 SPONSORS = "CONSTRUCT { ?i mfg:sponsor ?a } WHERE { ?i mfg:sponsor ?a }"
@@ -153,12 +152,13 @@ def test_time_limit_answers_503_and_keeps_serving():
         stop(process)
 
 
+@pytest.mark.browser
 def test_query_page_runs_an_example_in_chromium(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=program("chromium", "chromium"), args=["--no-sandbox"])
         page = browser.new_page()
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -177,13 +177,6 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
         browser.close()
     assert len(errors) == 1 and "400" in errors[0]
     assert (tmp_path / "query-page.png").stat().st_size > 10_000
-
-
-def chromium() -> str:
-    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(candidate).exists():
-            return candidate
-    raise AssertionError("Debian's chromium is not installed (.ci/run installs it)")
 
 
 def test_busy_port_is_one_line_and_exit_2(server):

@@ -56,6 +56,7 @@ def test_synth_command(tmp_path):
     assert not (tmp_path / "small.nt").exists()
 
 
+@pytest.mark.reference
 def test_saved_queries_give_identical_rows_on_both_stores_on_a_synthetic_graph(base, tmp_path):
     from mfgkg.catalogue import Catalogue
     from mfgkg.kg import KnowledgeGraph

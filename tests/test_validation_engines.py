@@ -64,11 +64,14 @@ def small(tmp_path_factory) -> Path:
     return planted_graph(20_000, tmp_path_factory.mktemp("planted") / "planted-20k.nt")
 
 
-def test_both_engines_find_exactly_the_planted_violations(small):
-    fast = run(OxigraphStore(small), SHAPES, "oxigraph")
+def test_the_fast_engine_finds_exactly_the_planted_violations(small):
+    assert found(run(OxigraphStore(small), SHAPES, "oxigraph")) == expected()
+
+
+@pytest.mark.reference
+def test_pyshacl_finds_the_same_planted_violations(small):
     reference = run(Graph().parse(small, format="nt"), SHAPES, "pyshacl")
-    assert found(fast) == expected()
-    assert fast.findings == reference.findings
+    assert run(OxigraphStore(small), SHAPES, "oxigraph").findings == reference.findings
 
 
 def test_planted_violations_are_found_exactly_at_200k_triples(tmp_path):
@@ -118,19 +121,26 @@ def test_every_project_shape_compiles():
     assert sum(c.sparql for c in checks) == 14
 
 
-def test_validate_command_on_a_data_file_with_each_engine(small):
+def validate_command(data: Path, engine: str) -> str:
+    """What ``mfgkg validate --data`` prints for ``data`` with ``engine`` (which must find violations)."""
     from test_cli import mfgkg
 
-    outputs = {}
-    for engine in ("oxigraph", "pyshacl"):
-        result = mfgkg("validate", "--data", str(small), "--engine", engine, "--no-warnings")
-        assert result.returncode == 1, result.stderr
-        outputs[engine] = result.stdout
-    assert outputs["oxigraph"] == outputs["pyshacl"]
+    result = mfgkg("validate", "--data", str(data), "--engine", engine, "--no-warnings")
+    assert result.returncode == 1, result.stderr
+    return result.stdout
+
+
+def test_validate_command_on_a_data_file(small):
+    output = validate_command(small, "oxigraph")
     # 16 planted pairs; two break two constraints each (too many values, and the extra one of the wrong class).
-    assert outputs["oxigraph"].strip().endswith("18 violation(s), 2 warning(s)")
+    assert output.strip().endswith("18 violation(s), 2 warning(s)")
     assert ("Violation: Synthetic project 4 [mfg:participant]: A project has at least one participating "
-            "organization.") in outputs["oxigraph"]
+            "organization.") in output
+
+
+@pytest.mark.reference
+def test_validate_command_prints_the_same_with_pyshacl(small):
+    assert validate_command(small, "pyshacl") == validate_command(small, "oxigraph")
 
 
 def test_validate_command_refuses_a_malformed_data_file(tmp_path):
@@ -161,6 +171,7 @@ INSERT DATA {
 }"""
 
 
+@pytest.mark.reference
 def test_engines_agree_on_edge_cases_of_targets_prebinding_and_messages(graph):
     shapes = Graph()
     shapes.update(sparql(EDGE_SHAPES))

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up a checkout for development and tests on Debian: the programs the tests drive, from
+# Debian's packages, and a virtual environment .venv holding mfgkg (editable) with its dev extra.
+# Run as root or as a user with sudo. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian package -> the program the tests look for: Virtuoso (the triple store the tests start
+# and stop), curl (its start-up check), Chromium (browser tests), Graphviz (SVG export).
+declare -A PROGRAM=([virtuoso-opensource]=virtuoso-t [curl]=curl [chromium]=chromium [graphviz]=dot)
+
+missing=()
+for package in "${!PROGRAM[@]}"; do
+    command -v "${PROGRAM[$package]}" >/dev/null || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        as_root=()
+    elif command -v sudo >/dev/null; then
+        as_root=(sudo)
+    else
+        echo "error: installing ${missing[*]} needs root or sudo" >&2
+        exit 1
+    fi
+    echo "installing from Debian: ${missing[*]}" >&2
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
