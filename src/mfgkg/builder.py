@@ -21,7 +21,8 @@ from .errors import SeedError
 from .namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
 from .seeds import Record, Seeds, load
 
-ONTOLOGY_FILES = ("mfgkg.ttl", "vocabularies.ttl")
+# The ontology, its controlled vocabularies, and display labels for borrowed standard terms.
+ONTOLOGY_FILES = ("mfgkg.ttl", "vocabularies.ttl", "external.ttl")
 TECH_SCHEME = URIRef(f"{VOCAB}technology-areas")
 METRICS_DATASET = URIRef(f"{VOCAB}program-metrics")
 

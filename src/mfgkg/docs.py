@@ -1,6 +1,6 @@
 """HTML documentation of the ontology: every class and property, with its standard-vocabulary alignments.
 
-Read from ``ontology/mfgkg.ttl`` and ``ontology/vocabularies.ttl``: one page with a table of
+Read from the ontology files (``ontology/mfgkg.ttl``, ``vocabularies.ttl``, ``external.ttl``): one page with a table of
 contents, a section per class (comment, superclasses, properties whose domain it is) and per
 property (kind, comment, domain, range, superproperties, characteristics), and the controlled
 vocabularies with their concepts. Names from other vocabularies link to their specifications.
@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
-from .builder import parse_turtle
+from .builder import ONTOLOGY_FILES, parse_turtle
 from .prefixes import PREFIXES, curie
 
 KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
@@ -50,7 +50,7 @@ def _links(graph: Graph, nodes: list[Node]) -> str:
 def render(ontology_dir: Path) -> str:
     """The documentation page as HTML text."""
     graph = Graph()
-    for name in ("mfgkg.ttl", "vocabularies.ttl"):
+    for name in ONTOLOGY_FILES:
         parse_turtle(graph, Path(ontology_dir) / name, Path(ontology_dir))
     mfg = PREFIXES["mfg"]
     classes = sorted((c for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(mfg)), key=_curie)
