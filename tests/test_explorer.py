@@ -28,7 +28,7 @@ def test_page_is_self_contained(explorer):
     text = explorer.read_text()
     assert not re.search(r"""(src|href)=["']https?://""", text)
     data = json.loads(re.search(r"const data = (\{.*?\});\n", text).group(1))
-    assert len(data["nodes"]) == 171 and len(data["edges"]) == 245
+    assert len(data["nodes"]) == 171 and len(data["edges"]) == 220
 
 
 @pytest.mark.browser

@@ -13,7 +13,7 @@ from rdflib import Graph
 from conftest import program
 from test_cli import mfgkg as run_cli
 
-VIEWS = {"funding": (48, 50), "plan": (64, 79), "all": (171, 245)}
+VIEWS = {"funding": (49, 58), "plan": (70, 91), "all": (171, 220)}
 
 
 def edges_of(graph: nx.DiGraph) -> set[tuple[str, str]]:
@@ -52,7 +52,7 @@ def test_gexf_round_trip_keeps_gephi_colours(tmp_path, views):
 def test_cytoscape_and_node_link_json(tmp_path, views):
     doc = json.loads(export(tmp_path, "cytoscape", "plan", "cyjs").read_text())
     nodes, edges = doc["elements"]["nodes"], doc["elements"]["edges"]
-    assert len(nodes) == 64 and {(e["data"]["source"], e["data"]["target"]) for e in edges} == edges_of(views["plan"])
+    assert len(nodes) == 70 and {(e["data"]["source"], e["data"]["target"]) for e in edges} == edges_of(views["plan"])
     assert all({"id", "name", "type", "colour"} <= set(n["data"]) for n in nodes)
     graph = nx.node_link_graph(json.loads(export(tmp_path, "node-link", "plan", "json").read_text()), edges="edges")
     assert edges_of(graph) == edges_of(views["plan"])
@@ -60,11 +60,11 @@ def test_cytoscape_and_node_link_json(tmp_path, views):
 
 def test_dot_and_csv(tmp_path, views):
     text = export(tmp_path, "dot", "funding", "dot").read_text()
-    assert text.startswith('digraph "funding" {') and text.count(" -> ") == 50
+    assert text.startswith('digraph "funding" {') and text.count(" -> ") == 58
     out = export(tmp_path, "csv", "funding", "csv")
     nodes = list(csv.DictReader(out.with_suffix(".nodes.csv").open()))
     edges = list(csv.DictReader(out.with_suffix(".edges.csv").open()))
-    assert len(nodes) == 48 and {(e["source"], e["target"]) for e in edges} == edges_of(views["funding"])
+    assert len(nodes) == 49 and {(e["source"], e["target"]) for e in edges} == edges_of(views["funding"])
     mxd = next(e for e in edges if e["target"].endswith("/mxd") and e["source"].endswith("/dod"))
     assert (mxd["relation"], mxd["max_federal_usd"], mxd["commitments"]) == ("funds and sponsors", "80000000.0", "5")
 

@@ -45,7 +45,7 @@ def test_every_property_and_class_in_the_graph_has_a_label(graph):
 
 
 def test_sources_of_shows_every_claim_of_every_entity(kg, claims):
-    assert (len(claims), sum(map(len, claims.values()))) == (127, 647)
+    assert (len(claims), sum(map(len, claims.values()))) == (127, 648)
     for subject, facts in claims.items():
         answer = kg.run("sources-of", {"entity": str(subject)}).result.records()
         got = {(r["fact"], r["value"], r["rank"]) for r in answer if r["fact"] != "(whole record)"}

@@ -88,7 +88,8 @@ def test_institutes_preferred_headquarters_and_filters(kg):
     assert lift == ("LIFT", "Detroit", "Michigan", "DOD",
                     "American Lightweight Materials Manufacturing Innovation Institute", "established")
     assert rows(kg, "institutes", "institute city", state="OH") == [("America Makes", "Youngstown")]
-    assert rows(kg, "institutes", "institute", technology="semiconductors") == [("SMART USA",)]
+    # Semiconductors include the narrower wide-bandgap power electronics of PowerAmerica.
+    assert rows(kg, "institutes", "institute", technology="semiconductors") == [("PowerAmerica",), ("SMART USA",)]
     assert len(kg.run("institutes").result) == 19
 
 
@@ -106,9 +107,12 @@ def test_institute_profile_ranks_and_sources(kg):
 def test_technology_landscape(kg):
     result = kg.run("technology-landscape").result
     assert len(result) == 23
-    assert rows(kg, "technology-landscape", "technology institute_count institutes agencies")[0] == (
-        "Cybersecurity in manufacturing", 2, "CyManII | MxD", "DOD | DOE")
-    assert sum(result.column("institute_count")) == 23
+    assert rows(kg, "technology-landscape", "technology broader institute_count institutes agencies")[:3] == [
+        ("Digital manufacturing", "", 4, "CESMII | CyManII | MxD | SMART USA", "DOC | DOD | DOE"),
+        ("Biomanufacturing", "", 3, "BioFabUSA | BioMADE | NIIMBL", "DOC | DOD"),
+        ("Cybersecurity in manufacturing", "Digital manufacturing", 2, "CyManII | MxD", "DOD | DOE")]
+    # 23 tags, and 7 more where a broad area counts the institutes of its narrower ones.
+    assert sum(result.column("institute_count")) == 30
 
 
 def test_plan_structure_editions(kg):
@@ -130,8 +134,11 @@ def test_plan_structure_editions(kg):
 def test_objective_connections(kg):
     assert rows(kg, "objective-connections", "objective_a_number objective_b_number link shared via") == [
         ("1.4", "1.5", "federal agency", 3, "AMMTO | DOD | DOE"),
+        ("1.1", "1.2", "federal agency", 2, "AMMTO | DOE"),
         ("1.1", "1.4", "federal agency", 2, "AMMTO | DOE"),
         ("1.1", "1.5", "federal agency", 2, "AMMTO | DOE"),
+        ("1.2", "1.4", "federal agency", 2, "AMMTO | DOE"),
+        ("1.2", "1.5", "federal agency", 2, "AMMTO | DOE"),
         ("1.2", "1.3", "federal agency", 1, "DOC"),
         ("1.3", "1.4", "federal agency", 1, "DOD"),
         ("1.3", "1.5", "federal agency", 1, "DOD"),
@@ -142,13 +149,19 @@ def test_objective_connections(kg):
 def test_objective_path(kg):
     assert rows(kg, "objective-path", "relation via objective_number", **{"from": "DOE"}) == [
         ("sponsors or manages an institute that serves", "REMADE Institute", "1.1"),
+        ("sponsors or manages an institute whose technology area serves",
+         "EPIXC (Electrification of industrial process heat, within Industrial decarbonization)", "1.1"),
         ("sponsors or manages an institute whose technology area serves", "EPIXC (Industrial decarbonization)", "1.1"),
         ("sponsors or manages an institute whose technology area serves",
          "REMADE Institute (Sustainable manufacturing)", "1.1"),
+        ("sponsors or manages an institute whose technology area serves",
+         "PowerAmerica (Wide-bandgap power electronics, within Semiconductors)", "1.2"),
         ("sponsors or manages an institute that serves", "IACMI - The Composites Institute", "1.4"),
         ("sponsors or manages an institute that serves", "CESMII", "1.5"),
         ("sponsors or manages an institute whose technology area serves", "CESMII (Smart manufacturing)", "1.5"),
     ]
+    assert rows(kg, "objective-path", "relation via objective_number", from_="bioindustrial manufacturing") == [
+        ("is part of a broader technology area that serves", "Biomanufacturing", "1.3")]
     action = rows(kg, "objective-path", "relation objective_number goal_number plan",
                   from_="https://w3id.org/mfgkg/id/plan/plan-2024/action-s5")
     assert action == [

@@ -16,6 +16,8 @@ from collections import defaultdict
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
+from .networks import WITHIN
+
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
@@ -35,6 +37,20 @@ def _name(graph: nx.Graph, node: str) -> str:
 
 def _of_type(graph: nx.Graph, kind: str) -> list[str]:
     return sorted((n for n, d in graph.nodes(data=True) if d["type"] == kind), key=lambda n: _name(graph, n))
+
+
+def _hierarchy(graph: nx.DiGraph, node: str, upwards: bool) -> set[str]:
+    """``node`` and every technology area above it (``upwards``) or below it, along ``within`` edges."""
+    found, frontier = {node}, [node]
+    while frontier:
+        current = frontier.pop()
+        edges = graph.out_edges(current, data=True) if upwards else graph.in_edges(current, data=True)
+        for source, target, data in edges:
+            other = target if upwards else source
+            if WITHIN in data["relation"] and other not in found:
+                found.add(other)
+                frontier.append(other)
+    return found
 
 
 def _largest_per_institute(funding: nx.DiGraph) -> dict[str, float]:
@@ -75,11 +91,14 @@ def _sponsors(funding: nx.DiGraph, institute: str) -> list[str]:
 
 
 def funding_by_technology(funding: nx.DiGraph) -> pd.DataFrame:
-    """Per technology area: its institutes, their sponsors, and the sum of each institute's largest federal figure."""
+    """Per technology area: the institutes working in it or in a narrower area, their sponsors, and
+    the sum of each institute's largest federal figure."""
     largest = _largest_per_institute(funding)
     rows = []
     for area in _of_type(funding, "TechnologyArea"):
-        institutes = sorted(funding.predecessors(area), key=lambda n: _name(funding, n))
+        members = {i for a in _hierarchy(funding, area, upwards=False) for i, _, d in funding.in_edges(a, data=True)
+                   if "works in" in d["relation"]}
+        institutes = sorted(members, key=lambda n: _name(funding, n))
         agencies = sorted({s for i in institutes for s in _sponsors(funding, i)})
         rows.append({"technology": _name(funding, area), "institutes": len(institutes),
                      "institute_names": " | ".join(_name(funding, i) for i in institutes),
@@ -130,17 +149,22 @@ def reach(plan: nx.DiGraph) -> dict[str, set[str]]:
     def via(node: str, relation: str) -> list[str]:
         return [t for _, t, d in plan.out_edges(node, data=True) if relation in d["relation"]]
 
+    def area_reach(area: str) -> set[str]:
+        return {o for above in _hierarchy(plan, area, upwards=True) for o in served(above)}
+
     def institute_reach(node: str) -> set[str]:
         found = served(node)
         for area in via(node, "works in"):
-            found |= served(area)
+            found |= area_reach(area)
         return found
 
     result: dict[str, set[str]] = {}
     for node, data in plan.nodes(data=True):
         kind = data["type"]
         found = served(node)
-        if kind == "Institute":
+        if kind == "TechnologyArea":
+            found = area_reach(node)
+        elif kind == "Institute":
             found = institute_reach(node)
         elif kind == "FederalAgency":
             for institute in via(node, "sponsors") + via(node, "manages"):

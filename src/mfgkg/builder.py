@@ -25,6 +25,9 @@ from .seeds import Record, Seeds, load
 ONTOLOGY_FILES = ("mfgkg.ttl", "vocabularies.ttl", "external.ttl")
 TECH_SCHEME = URIRef(f"{VOCAB}technology-areas")
 METRICS_DATASET = URIRef(f"{VOCAB}program-metrics")
+# Derived hierarchy properties: (class, the stated step upwards, the derived reflexive-transitive link).
+HIERARCHIES = ((MFG.FederalAgency, ORG.subOrganizationOf, MFG.withinAgency),
+               (MFG.TechnologyArea, SKOS.broader, MFG.withinArea))
 
 # Seed id kinds and the IRI path segment each becomes.
 KINDS = {
@@ -33,6 +36,14 @@ KINDS = {
     "metrics": "metric", "bodies": "body", "mechanisms": "mechanism", "laws": "law",
     "peers": "peer",
 }
+
+
+def _closure(graph: Graph, node: Node, step: URIRef) -> list[Node]:
+    """``node`` and everything reachable from it along ``step``, breadth first, each once (cycles end)."""
+    seen = [node]
+    for current in seen:
+        seen.extend(sorted(n for n in graph.objects(current, step) if n not in seen))
+    return seen
 
 
 def _date_literal(value: str) -> Literal:
@@ -148,8 +159,8 @@ class Builder:
         self.places()
         self.programs()
         self.agencies()
-        self.agency_hierarchy()
         self.technology()
+        self.hierarchies()
         self.institutes()
         self.funding()
         self.laws()
@@ -230,20 +241,20 @@ class Builder:
             self.fact(node, ORG.subOrganizationOf, d, "parent", ctx, self.ref("agency", ctx, "parent"))
             self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
 
-    def agency_hierarchy(self) -> None:
-        """Materialise ``mfg:withinAgency``: each agency and every agency above it.
+    def hierarchies(self) -> None:
+        """Materialise the derived hierarchy properties (``mfg:DerivedProperty``).
 
-        Derived from org:subOrganizationOf so that queries need no property paths, which
-        triple stores evaluate inconsistently.
+        ``mfg:withinAgency`` links each agency to itself and every agency above it through
+        org:subOrganizationOf; ``mfg:withinArea`` each technology area to itself and every area
+        above it through skos:broader. Queries then filter by a department or a broad area with
+        one plain triple pattern instead of property paths, which triple stores evaluate
+        inconsistently. Only truthy (preferred) links are followed.
         """
         g = self.graph
-        for agency in sorted(g.subjects(RDF.type, MFG.FederalAgency)):
-            seen: list[Node] = []
-            current: Node | None = agency
-            while current is not None and current not in seen:
-                seen.append(current)
-                g.add((agency, MFG.withinAgency, current))
-                current = g.value(current, ORG.subOrganizationOf)
+        for cls, step, derived in HIERARCHIES:
+            for node in sorted(g.subjects(RDF.type, cls)):
+                for above in _closure(g, node, step):
+                    g.add((node, derived, above))
 
     def technology(self) -> None:
         g = self.graph

@@ -6,13 +6,15 @@ name) and key attributes (institutes: ``state``, ``established``, ``status``; ag
 and ``department``; plan elements: ``edition``), and whose edges carry ``relation``:
 
 * ``funding``: agency -> institute (``sponsors`` and/or ``funds``, with the number of recorded
-  federal commitments and the largest recorded federal figure in USD) and
-  institute -> technology area (``works in``).
+  federal commitments and the largest recorded federal figure in USD),
+  institute -> technology area (``works in``) and technology area -> broader area (``within``).
 * ``plan``: plan -> goal -> objective -> action (``has goal``, ``has objective``, ``has action``),
-  items -> objective (``serves``), agency -> institute (``sponsors``, ``manages``), institute -> technology
-  area, action -> agency (``carried out by``), later -> earlier plan element (``continues``,
-  ``broadens``, ...), plan -> plan (``replaces``, ``implements``).
-* ``all``: every typed entity and every direct link between two of them.
+  items -> objective (``serves``), narrower -> broader technology area (``within``), agency ->
+  institute (``sponsors``, ``manages``), institute -> technology area, action -> agency
+  (``carried out by``), later -> earlier plan element (``continues``, ``broadens``, ...),
+  plan -> plan (``replaces``, ``implements``).
+* ``all``: every typed entity and every stated link between two of them (the build's derived
+  hierarchy links, ``mfg:DerivedProperty``, are left out: they would only repeat the stated ones).
 
 The graph is read through SPARQL, so any store (embedded or remote) gives the same projection.
 """
@@ -89,9 +91,15 @@ SELECT DISTINCT ?source ?relation ?target WHERE {
   VALUES ?target_type { NODE_TYPES }
   ?source a ?source_type . ?target a ?target_type .
   ?source ?property ?target .
+  FILTER NOT EXISTS { ?property a mfg:DerivedProperty }
   OPTIONAL { ?property rdfs:label ?property_label }
   BIND(COALESCE(STR(?property_label), STR(?property)) AS ?relation)
 }""".replace("NODE_TYPES", TYPE_LIST)
+
+
+AREAS = "SELECT ?institute ?area WHERE { ?institute mfg:technologyArea ?area }"
+BROADER = "SELECT ?area ?broader WHERE { ?area a mfg:TechnologyArea ; skos:broader ?broader }"
+WITHIN = "within"
 
 
 def _rows(kg: KnowledgeGraph, text: str) -> list[dict[str, Any]]:
@@ -158,8 +166,10 @@ def funding_graph(kg: KnowledgeGraph) -> nx.DiGraph:
         _add(graph, nodes, *pair, "funds", commitments=count, max_federal_usd=largest)
     for row in _rows(kg, "SELECT ?institute ?agency WHERE { ?institute mfg:sponsor ?agency }"):
         _add(graph, nodes, row["agency"], row["institute"], "sponsors")
-    for row in _rows(kg, "SELECT ?institute ?area WHERE { ?institute mfg:technologyArea ?area }"):
+    for row in _rows(kg, AREAS):
         _add(graph, nodes, row["institute"], row["area"], "works in")
+    for row in _rows(kg, BROADER):
+        _add(graph, nodes, row["area"], row["broader"], WITHIN)
     for node in nodes.values():
         if node["type"] == "Institute" and node["iri"] not in graph:
             graph.add_node(node["iri"], **node)
@@ -176,7 +186,16 @@ def plan_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     for row in _rows(kg, PLAN_LINKS):
         _add(graph, nodes, row["source"], row["target"], row["relation"])
     areas = {n for n, d in graph.nodes(data=True) if d["type"] == "TechnologyArea"}
-    for row in _rows(kg, "SELECT ?institute ?area WHERE { ?institute mfg:technologyArea ?area }"):
+    broader = _rows(kg, BROADER)
+    while True:
+        narrower = [row for row in broader
+                    if row["broader"] in areas and not graph.has_edge(row["area"], row["broader"])]
+        if not narrower:
+            break
+        for row in narrower:
+            _add(graph, nodes, row["area"], row["broader"], WITHIN)
+            areas.add(row["area"])
+    for row in _rows(kg, AREAS):
         if row["area"] in areas or row["institute"] in graph:
             _add(graph, nodes, row["institute"], row["area"], "works in")
     institutes = {n for n, d in graph.nodes(data=True) if d["type"] == "Institute"}

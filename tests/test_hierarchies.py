@@ -1,0 +1,79 @@
+"""Answers follow the graph's hierarchies: a technology area includes every narrower area, and a
+department every office below it. Expected answers are computed here from the stated links
+(skos:broader, org:subOrganizationOf) in the graph, independently of the build's derived ones.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import ORG, SKOS
+
+from mfgkg.namespaces import MFG
+
+
+def below(graph: Graph, top: URIRef, step: URIRef) -> set[URIRef]:
+    """``top`` and everything that reaches it by following ``step`` upwards any number of times."""
+    found, frontier = {top}, [top]
+    while frontier:
+        current = frontier.pop()
+        for child in graph.subjects(step, current):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def areas(graph: Graph) -> list[URIRef]:
+    return sorted(graph.subjects(RDF.type, MFG.TechnologyArea))
+
+
+def tagged(graph: Graph, area: URIRef) -> set[str]:
+    """IRIs of the institutes tagged with ``area`` or any area below it."""
+    return {str(i) for a in below(graph, area, SKOS.broader) for i in graph.subjects(MFG.technologyArea, a)}
+
+
+def test_derived_links_are_marked_and_carry_no_claims(graph):
+    derived = set(graph.subjects(RDF.type, MFG.DerivedProperty))
+    assert derived == {MFG.withinAgency, MFG.withinArea}
+    claimed = {graph.value(c, RDF.predicate) for c in graph.subjects(RDF.type, MFG.Claim)}
+    assert not derived & claimed
+
+
+def test_broad_areas_are_not_empty(kg):
+    rows = {r["technology"]: r for r in kg.run("technology-landscape").result.records()}
+    assert rows["Biomanufacturing"]["institute_count"] == 3
+    assert rows["Biomanufacturing"]["institutes"] == "BioFabUSA | BioMADE | NIIMBL"
+    assert rows["Semiconductors"]["institutes"] == "PowerAmerica | SMART USA"
+    assert rows["Wide-bandgap power electronics"]["broader"] == "Semiconductors"
+    assert sorted(r["iri"] for r in kg.run("institutes", {"technology": "biomanufacturing"}).result.records()) == [
+        "https://w3id.org/mfgkg/id/institute/biofabusa", "https://w3id.org/mfgkg/id/institute/biomade",
+        "https://w3id.org/mfgkg/id/institute/niimbl"]
+
+
+def test_every_area_finds_the_institutes_tagged_with_it_or_anything_below(kg, graph):
+    landscape = {r["iri"]: r for r in kg.run("technology-landscape").result.records()}
+    assert len(landscape) == len(areas(graph)) == 23
+    for area in areas(graph):
+        expected = tagged(graph, area)
+        institutes = {r["iri"] for r in kg.run("institutes", {"technology": str(area)}).result.records()}
+        assert institutes == expected, area
+        assert landscape[str(area)]["institute_count"] == len(expected), area
+        funded = {str(graph.value(URIRef(r["funding"]), MFG.recipient)) for r in
+                  kg.run("who-funds-what", {"technology": str(area)}).result.records() if r["funding"]}
+        assert funded <= expected, area
+        assert funded == {i for i in expected if (None, MFG.recipient, URIRef(i)) in graph}, area
+
+
+@pytest.mark.parametrize("department", ["doc", "dod", "doe"])
+def test_a_department_includes_every_award_of_its_offices(kg, graph, department):
+    top = URIRef(f"https://w3id.org/mfgkg/id/agency/{department}")
+    offices = below(graph, top, ORG.subOrganizationOf)
+    awards = set()
+    for funding in graph.subjects(RDF.type, MFG.FundingCommitment):
+        rank = str(graph.value(funding, MFG.rank))
+        if graph.value(funding, MFG.funder) in offices and not rank.endswith("deprecated"):
+            awards.add(str(funding))
+    got = {r["funding"] for r in kg.run("who-funds-what", {"agency": str(top)}).result.records() if r["funding"]}
+    assert got == awards
+    assert len(offices) > 1
