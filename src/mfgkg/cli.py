@@ -206,7 +206,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
     """Run saved query NAME (see 'mfgkg queries')."""
     params = _parse_params(pairs)
     answered = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph).run(name, params)
-    for message in answered.unmatched:
+    for message in answered.notes:
         click.echo(f"note: {message}", err=True)
     _emit(answered.result, fmt)
 

@@ -34,5 +34,9 @@ class StoreError(MfgkgError):
     """The store could not be loaded or could not answer."""
 
 
+class UnmatchedValue(UserWarning):
+    """A query parameter's value named nothing in the graph, so the answer is empty."""
+
+
 class ResultTooLarge(QueryError):
     """A query answered with more rows or triples than the caller allows."""

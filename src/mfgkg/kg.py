@@ -8,6 +8,7 @@ notebooks.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, paths
 from .catalogue import LIST_SEPARATOR, Catalogue
-from .errors import QueryError
+from .errors import QueryError, UnmatchedValue
 from .params import Resolver, bind
 from .results import BooleanResult, GraphResult, Result
 from .stores import Answer, Store, open_store
@@ -28,10 +29,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Answered:
-    """A saved query's rows plus messages about parameter values that matched nothing."""
+    """A saved query's rows plus messages about the parameter values: those that matched
+    nothing (with "did you mean" suggestions) and those read by a guess (words, spelling)."""
 
     result: Result
     unmatched: tuple[str, ...]
+    readings: tuple[str, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.readings + self.unmatched
 
 
 class KnowledgeGraph:
@@ -60,12 +67,12 @@ class KnowledgeGraph:
     def run(self, name: str, params: Mapping[str, object] | None = None) -> Answered:
         """Run saved query ``name`` with ``params`` (natural values: "DoD", 2016, an IRI)."""
         saved = self.queries[name]
-        bindings, unmatched = bind(saved, params or {}, self._resolver)
-        answer = self.store.query(saved.text, bindings)
+        bound = bind(saved, params or {}, self._resolver)
+        answer = self.store.query(saved.text, bound.bindings)
         if not isinstance(answer, Result):
             raise QueryError(f"query '{name}': saved queries must be SELECT queries")
         result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
-        return Answered(result, tuple(unmatched))
+        return Answered(result, bound.unmatched, bound.readings)
 
     def run_sparql(self, text: str, limit: int | None = None) -> Answer:
         """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined.
@@ -79,9 +86,9 @@ class KnowledgeGraph:
         from .remote import with_values
 
         saved = self.queries[name]
-        bindings, _ = bind(saved, saved.example_params(), self._resolver)
+        bound = bind(saved, saved.example_params(), self._resolver)
         body = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#"))
-        return with_values(body.strip() + "\n", bindings)
+        return with_values(body.strip() + "\n", bound.bindings)
 
     def to_networkx(self, view: str = "all") -> networkx.DiGraph:
         """A typed NetworkX projection: view "funding", "plan" or "all" (see :mod:`mfgkg.networks`)."""
@@ -90,8 +97,15 @@ class KnowledgeGraph:
         return project(self, view)
 
     def query(self, name: str, **params: object) -> pandas.DataFrame:
-        """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``."""
-        return self.run(name, params).result.to_frame()
+        """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``.
+
+        A value that matches nothing gives an empty frame and an :class:`~mfgkg.errors.UnmatchedValue`
+        warning with "did you mean" suggestions; an ambiguous one raises :class:`QueryError`.
+        """
+        answered = self.run(name, params)
+        for message in answered.unmatched:
+            warnings.warn(message, UnmatchedValue, stacklevel=2)
+        return answered.result.to_frame()
 
     def sparql(self, text: str) -> pandas.DataFrame | rdflib.Graph | bool:
         """Ad hoc SPARQL: SELECT gives a DataFrame, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph."""

@@ -2,9 +2,10 @@
 
 Entity types accept an IRI, a prefixed name (``id:agency/dod``), a label, an acronym or
 other alternative name, a notation (``US-OH`` or ``OH``), an edition year or the IRI's last
-segment, case-insensitively. The value is matched against names read from the graph and
-is never placed in query text; a value that matches nothing is bound as a plain string
-literal, which matches nothing, so the query answers with no rows. ``any`` (the default of
+segment, case-insensitively, and words or close spellings of those (see :mod:`mfgkg.names`).
+The value is matched against names read from the graph and is never placed in query text; a
+value that matches nothing is bound as a plain string literal, which matches nothing, so the
+query answers with no rows and a note suggesting the closest names. ``any`` (the default of
 optional filters) binds ``v:any``, which the saved queries read as "no filter".
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from .catalogue import SavedQuery
 from .errors import QueryError
+from .names import Names, normalise
 from .prefixes import PREFIXES
 from .results import Term
 from .stores import Store
@@ -53,18 +55,14 @@ SELECT DISTINCT ?entity ?name ?secondary WHERE {
 }"""
 
 
-def normalise(text: str) -> str:
-    """Case- and space-insensitive form used for matching names."""
-    folded = " ".join(text.casefold().replace("\u2019", "'").split())
-    return folded[4:] if folded.startswith("the ") else folded
-
-
 @dataclass(frozen=True)
 class Binding:
-    """A parameter's bound term, and whether the user's value named something in the graph."""
+    """A parameter's bound term, whether the user's value named something in the graph, and a
+    note saying how a guessed value was read or what was meant by one that matched nothing."""
 
     term: Term
     matched: bool
+    note: str | None = None
 
 
 class Resolver:
@@ -72,11 +70,11 @@ class Resolver:
 
     def __init__(self, store: Store):
         self.store = store
-        self._index: dict[str, dict[str, dict[str, bool]]] = {}
+        self._index: dict[str, Names] = {}
 
-    def _names(self, kind: str) -> dict[str, dict[str, bool]]:
-        """Normalised name -> {IRI: secondary}; secondary entities (sources' publishers, lead
-        organizations) give way to program entities of the same name."""
+    def names(self, kind: str) -> Names:
+        """Every name of every entity of type ``kind``: labels, other names, codes (``US-OH`` and
+        ``OH``), edition years and the IRI's last segment."""
         if kind not in self._index:
             cls = ENTITY_CLASSES[kind]
             if cls is None:
@@ -84,20 +82,23 @@ class Resolver:
             else:
                 prefix, local = cls.split(":")
                 result = self.store.query(NAMES_QUERY, {"class": Term("uri", PREFIXES[prefix] + local)})
-            index: dict[str, dict[str, bool]] = {}
+            pairs: list[tuple[str, str]] = []
+            secondary: set[str] = set()
             for row in result:
                 iri, name = row[0].value, row[1].value
-                secondary = len(row) > 2 and row[2] is not None and row[2].value in ("true", "1")
-                keys = {normalise(name), normalise(iri.rstrip("/").rsplit("/", 1)[-1])}
+                if len(row) > 2 and row[2] is not None and row[2].value in ("true", "1"):
+                    secondary.add(iri)
+                pairs += [(iri, name), (iri, iri.rstrip("/").rsplit("/", 1)[-1])]
                 if re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", name):
-                    keys.add(normalise(name.split("-", 1)[1]))
-                for key in keys:
-                    index.setdefault(key, {})[iri] = secondary
-            self._index[kind] = index
+                    pairs.append((iri, name.split("-", 1)[1]))
+            self._index[kind] = Names.of(pairs, secondary)
         return self._index[kind]
 
     def resolve(self, kind: str, raw: str, where: str) -> Binding:
-        """The term for value ``raw`` of a parameter of type ``kind``; ``where`` names it in errors."""
+        """The term for value ``raw`` of a parameter of type ``kind``; ``where`` names it in messages.
+
+        A value naming several entities equally well raises :class:`QueryError` listing them.
+        """
         value = raw.strip()
         if normalise(value) == "any":
             return Binding(ANY, True)
@@ -105,19 +106,23 @@ class Resolver:
             return Binding(_scalar(kind, value, where), True)
         if kind not in ENTITY_CLASSES:
             raise QueryError(f"{where}: unknown parameter type '{kind}' (types: {', '.join(TYPES)})")
+        names = self.names(kind)
         iri = _expand(value)
-        names = self._names(kind)
         if iri is not None:
-            known = any(iri in found for found in names.values())
-            return Binding(Term("uri", iri), known) if known else Binding(Term("literal", value), False)
-        candidates = names.get(normalise(value), {})
-        found = sorted(iri for iri, secondary in candidates.items() if not secondary) or sorted(candidates)
-        if len(found) > 1:
-            options = ", ".join(found[:5])
-            raise QueryError(f"{where}: '{value}' is ambiguous; give one of {options}")
-        if found:
-            return Binding(Term("uri", found[0]), True)
-        return Binding(Term("literal", value), False)
+            if iri in names.names:
+                return Binding(Term("uri", iri), True)
+            return Binding(Term("literal", value), False, f"{where}: no {kind} has the IRI <{iri}>")
+        if not value.isprintable():
+            return Binding(Term("literal", value), False, f"{where}: no {kind} matches {value!r} (control characters)")
+        match = names.match(value)
+        if len(match.found) > 1:
+            options = "; ".join(f"{names.label(e)} <{e}>" for e in match.found[:8])
+            raise QueryError(f"{where}: '{value}' is ambiguous; give one of: {options}")
+        if match.found:
+            note = None if match.how == "name" else f"{where}: read '{value}' as '{names.label(match.found[0])}'"
+            return Binding(Term("uri", match.found[0]), True, note)
+        hint = f"; did you mean {', '.join(repr(s) for s in match.suggestions)}?" if match.suggestions else ""
+        return Binding(Term("literal", value), False, f"{where}: no {kind} matches '{value}'{hint}")
 
 
 def _expand(value: str) -> str | None:
@@ -145,23 +150,30 @@ def _scalar(kind: str, value: str, where: str) -> Term:
     return Term("literal", str(number), XSD + "integer")
 
 
-def bind(query: SavedQuery, given: Mapping[str, object], resolver: Resolver) -> tuple[dict[str, Term], list[str]]:
-    """Bind every parameter of ``query``: the given value, else its default.
+@dataclass(frozen=True)
+class Bound:
+    """A saved query's parameter bindings, with messages about the values given."""
 
-    Returns the bindings and a message for each given value that matched nothing.
-    """
+    bindings: dict[str, Term]
+    unmatched: tuple[str, ...]  # values that matched nothing, with suggestions
+    readings: tuple[str, ...]  # values matched by a guess (words or spelling), and how they were read
+
+
+def bind(query: SavedQuery, given: Mapping[str, object], resolver: Resolver) -> Bound:
+    """Bind every parameter of ``query``: the given value, else its default."""
     values = {query.parameter(name).name: value for name, value in given.items()}
     bindings: dict[str, Term] = {}
     unmatched: list[str] = []
+    readings: list[str] = []
     for param in query.parameters:
         where = f"query '{query.name}': parameter '{param.name}'"
         if param.name in values:
             binding = resolver.resolve(param.type, str(values[param.name]), where)
-            if not binding.matched:
-                unmatched.append(f"{where}: no {param.type} matches '{values[param.name]}'")
+            if binding.note:
+                (readings if binding.matched else unmatched).append(binding.note)
         elif param.required:
             raise QueryError(f"{where} is required ({param.description})")
         else:
             binding = resolver.resolve(param.type, str(param.default), where)
         bindings[param.variable] = binding.term
-    return bindings, unmatched
+    return Bound(bindings, tuple(unmatched), tuple(readings))
