@@ -153,9 +153,9 @@ def test_real_funding_and_centrality(kg):
     funding = kg.to_networkx("funding")
     sponsors = [(r["agency"], r["institutes_sponsored"]) for r in records(analysis.funding_by_agency(funding))
                 if r["institutes_sponsored"]]
-    assert sponsors == [("DOD", 9), ("DOE", 7), ("DOC", 3)]
+    assert sponsors == [("DoD", 9), ("DOE", 7), ("DOC", 3)]
     top = records(analysis.centrality(funding))[:3]
-    assert [(r["name"], r["degree"]) for r in top] == [("DOD", 9), ("MxD", 3), ("DOE", 7)]
+    assert [(r["name"], r["degree"]) for r in top] == [("DoD", 9), ("MxD", 3), ("DOE", 7)]
     assert records(analysis.institute_similarity(funding)) == [
         {"institute_a": "CyManII", "institute_b": "MxD", "jaccard": 0.5,
          "shared_areas": "Cybersecurity in manufacturing"}]
@@ -164,10 +164,10 @@ def test_real_funding_and_centrality(kg):
          "technology_areas": "Cybersecurity in manufacturing | Digital manufacturing"}]
     assert records(analysis.funding_by_technology(funding))[:2] == [
         {"technology": "Digital manufacturing", "institutes": 4,
-         "institute_names": "CESMII | CyManII | MxD | SMART USA", "sponsors": "DOC | DOD | DOE",
+         "institute_names": "CESMII | CyManII | MxD | SMART USA", "sponsors": "DOC | DoD | DOE",
          "largest_figures_usd": 505000000.0},
         {"technology": "Biomanufacturing", "institutes": 3, "institute_names": "BioFabUSA | BioMADE | NIIMBL",
-         "sponsors": "DOC | DOD", "largest_figures_usd": 733000000.0}]
+         "sponsors": "DOC | DoD", "largest_figures_usd": 733000000.0}]
     states = {r["state"]: r["institutes"] for r in records(analysis.funding_by_state(funding))}
     assert (states["North Carolina"], states["New York"], states["Ohio"], states["(not recorded)"]) == (2, 2, 1, 3)
 
@@ -179,7 +179,7 @@ def test_real_objective_links_agree_with_the_saved_query(kg):
     from_sparql = [(r["objective_a_number"], r["objective_b_number"], r["shared"], r["via"])
                    for r in kg.run("objective-connections").result.records()]
     assert from_networkx == from_sparql
-    assert from_networkx[0] == ("1.4", "1.5", 3, "AMMTO | DOD | DOE")
+    assert from_networkx[0] == ("1.4", "1.5", 3, "AMMTO | DoD | DOE")
 
 
 def test_real_paths_gaps_and_evolution(kg):
@@ -221,9 +221,9 @@ def test_analyze_writes_report_and_valid_figures(tmp_path, fmt):
             assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
     if fmt == "json":
         doc = json.loads(report)
-        assert doc["Who funds what"]["findings"][0].startswith("DOD sponsors the most institutes (9)")
-        assert doc["How objectives connect"]["tables"]["Shared items"][0]["via"] == "AMMTO | DOD | DOE"
+        assert doc["Who funds what"]["findings"][0].startswith("DoD sponsors the most institutes (9)")
+        assert doc["How objectives connect"]["tables"]["Shared items"][0]["via"] == "AMMTO | DoD | DOE"
     elif fmt == "md":
-        assert "DOD sponsors the most institutes (9)" in report and "](figures/objective_network.png)" in report
+        assert "DoD sponsors the most institutes (9)" in report and "](figures/objective_network.png)" in report
     else:
         assert "<h2>Coverage gaps</h2>" in report and 'src="figures/metrics_over_years.svg"' in report

@@ -35,7 +35,7 @@ def tagged(graph: Graph, area: URIRef) -> set[str]:
 
 def test_derived_links_are_marked_and_carry_no_claims(graph):
     derived = set(graph.subjects(RDF.type, MFG.DerivedProperty))
-    assert derived == {MFG.withinAgency, MFG.withinArea}
+    assert derived == {MFG.withinAgency, MFG.withinArea, MFG.displayName}
     claimed = {graph.value(c, RDF.predicate) for c in graph.subjects(RDF.type, MFG.Claim)}
     assert not derived & claimed
 

@@ -39,7 +39,7 @@ def test_notebook_runs_and_answers(executed, kg):
     outputs = texts(executed)
     assert outputs[0].startswith(f"{len(kg)} triples; {len(kg.queries)} saved queries")
     assert "CESMII" in outputs[1] and "REMADE Institute" in outputs[1]
-    assert "DOD    9" in outputs[2] and "DOE    7" in outputs[2] and "DOC    3" in outputs[2]
+    assert "DoD    9" in outputs[2] and "DOE    7" in outputs[2] and "DOC    3" in outputs[2]
     assert "2022 objective 1.4  2022 objective 1.5  FederalAgency       3" in outputs[5]
     assert "FY2021" in outputs[7] and "2300" in outputs[7] and "FY2022" in outputs[7]
     cells = nbformat.read(executed, as_version=4).cells

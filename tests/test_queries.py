@@ -43,7 +43,7 @@ def test_who_funds_what_doe(kg):
 
 def test_who_funds_what_dod_includes_its_sub_organizations(kg):
     assert distinct(kg, "who-funds-what", "institute", agency="DoD") == DOD
-    assert distinct(kg, "who-funds-what", "agency", agency="DoD") == ["AFRL", "DOD", "ManTech"]
+    assert distinct(kg, "who-funds-what", "agency", agency="DoD") == ["AFRL", "DoD", "ManTech"]
 
 
 def test_who_funds_what_keeps_both_mxd_figures_and_marks_the_preferred_one(kg):
@@ -85,7 +85,7 @@ def test_institutes_by_agency_and_year(kg):
 
 def test_institutes_preferred_headquarters_and_filters(kg):
     lift = rows(kg, "institutes", "institute city state agency lead_organization status", founded_before=2015)[1]
-    assert lift == ("LIFT", "Detroit", "Michigan", "DOD",
+    assert lift == ("LIFT", "Detroit", "Michigan", "DoD",
                     "American Lightweight Materials Manufacturing Innovation Institute", "established")
     assert rows(kg, "institutes", "institute city", state="OH") == [("America Makes", "Youngstown")]
     # Semiconductors include the narrower wide-bandgap power electronics of PowerAmerica.
@@ -108,9 +108,9 @@ def test_technology_landscape(kg):
     result = kg.run("technology-landscape").result
     assert len(result) == 23
     assert rows(kg, "technology-landscape", "technology broader institute_count institutes agencies")[:3] == [
-        ("Digital manufacturing", "", 4, "CESMII | CyManII | MxD | SMART USA", "DOC | DOD | DOE"),
-        ("Biomanufacturing", "", 3, "BioFabUSA | BioMADE | NIIMBL", "DOC | DOD"),
-        ("Cybersecurity in manufacturing", "Digital manufacturing", 2, "CyManII | MxD", "DOD | DOE")]
+        ("Digital manufacturing", "", 4, "CESMII | CyManII | MxD | SMART USA", "DOC | DoD | DOE"),
+        ("Biomanufacturing", "", 3, "BioFabUSA | BioMADE | NIIMBL", "DOC | DoD"),
+        ("Cybersecurity in manufacturing", "Digital manufacturing", 2, "CyManII | MxD", "DoD | DOE")]
     # 23 tags, and 7 more where a broad area counts the institutes of its narrower ones.
     assert sum(result.column("institute_count")) == 30
 
@@ -133,15 +133,15 @@ def test_plan_structure_editions(kg):
 
 def test_objective_connections(kg):
     assert rows(kg, "objective-connections", "objective_a_number objective_b_number link shared via") == [
-        ("1.4", "1.5", "federal agency", 3, "AMMTO | DOD | DOE"),
+        ("1.4", "1.5", "federal agency", 3, "AMMTO | DoD | DOE"),
         ("1.1", "1.2", "federal agency", 2, "AMMTO | DOE"),
         ("1.1", "1.4", "federal agency", 2, "AMMTO | DOE"),
         ("1.1", "1.5", "federal agency", 2, "AMMTO | DOE"),
         ("1.2", "1.4", "federal agency", 2, "AMMTO | DOE"),
         ("1.2", "1.5", "federal agency", 2, "AMMTO | DOE"),
         ("1.2", "1.3", "federal agency", 1, "DOC"),
-        ("1.3", "1.4", "federal agency", 1, "DOD"),
-        ("1.3", "1.5", "federal agency", 1, "DOD"),
+        ("1.3", "1.4", "federal agency", 1, "DoD"),
+        ("1.3", "1.5", "federal agency", 1, "DoD"),
     ]
     assert rows(kg, "objective-connections", "objective_a_number", plan="2019") == []
 

@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from .networks import WITHIN
+from .results import list_order
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -99,7 +100,7 @@ def funding_by_technology(funding: nx.DiGraph) -> pd.DataFrame:
         members = {i for a in _hierarchy(funding, area, upwards=False) for i, _, d in funding.in_edges(a, data=True)
                    if "works in" in d["relation"]}
         institutes = sorted(members, key=lambda n: _name(funding, n))
-        agencies = sorted({s for i in institutes for s in _sponsors(funding, i)})
+        agencies = list_order(s for i in institutes for s in _sponsors(funding, i))
         rows.append({"technology": _name(funding, area), "institutes": len(institutes),
                      "institute_names": " | ".join(_name(funding, i) for i in institutes),
                      "sponsors": " | ".join(agencies),
@@ -190,7 +191,7 @@ def objective_links(plan: nx.DiGraph) -> pd.DataFrame:
         for a, b in combinations(sorted(objectives), 2):
             shared[(a, b, kind)].add(_name(plan, item))
     rows = [{"objective_a": _name(plan, a), "objective_b": _name(plan, b), "link": kind, "shared": len(items),
-             "via": " | ".join(sorted(items))} for (a, b, kind), items in shared.items()]
+             "via": " | ".join(list_order(items))} for (a, b, kind), items in shared.items()]
     frame = _frame(rows, ["objective_a", "objective_b", "link", "shared", "via"])
     return frame.sort_values(["shared", "objective_a", "objective_b", "link"], ascending=[False, True, True, True],
                              ignore_index=True)
@@ -240,7 +241,7 @@ def institute_similarity(funding: nx.DiGraph) -> pd.DataFrame:
         if common:
             rows.append({"institute_a": _name(funding, a), "institute_b": _name(funding, b),
                          "jaccard": round(len(common) / len(areas[a] | areas[b]), 6),
-                         "shared_areas": " | ".join(sorted(_name(funding, t) for t in common))})
+                         "shared_areas": " | ".join(list_order(_name(funding, t) for t in common))})
     frame = _frame(rows, ["institute_a", "institute_b", "jaccard", "shared_areas"])
     return frame.sort_values(["jaccard", "institute_a", "institute_b"], ascending=[False, True, True],
                              ignore_index=True)
@@ -260,7 +261,7 @@ def institute_communities(funding: nx.DiGraph) -> pd.DataFrame:
         names = sorted(_name(funding, m) for m in members)
         shared = set.union(*(areas[m] for m in members))
         rows.append({"institutes": " | ".join(names), "size": len(members),
-                     "technology_areas": " | ".join(sorted(_name(funding, t) for t in shared))})
+                     "technology_areas": " | ".join(list_order(_name(funding, t) for t in shared))})
     frame = _frame(rows, ["institutes", "size", "technology_areas"])
     return frame.sort_values(["size", "institutes"], ascending=[False, True], ignore_index=True)
 
@@ -292,10 +293,8 @@ def agencies_without_role(kg: KnowledgeGraph) -> list[str]:
     """Short names of agencies that hold no recorded program role."""
     answer = kg.run_sparql("""
         SELECT ?name WHERE {
-          ?agency a mfg:FederalAgency ; rdfs:label ?label .
+          ?agency a mfg:FederalAgency ; mfg:displayName ?name .
           FILTER NOT EXISTS { ?role mfg:agent ?agency }
-          OPTIONAL { SELECT ?agency (MIN(?a) AS ?acronym) WHERE { ?agency mfg:acronym ?a } GROUP BY ?agency }
-          BIND(COALESCE(?acronym, ?label) AS ?name)
         }""")
     return sorted(str(row[0].value) for row in answer)
 

@@ -81,6 +81,7 @@ class Builder:
     seeds: Seeds
     graph: Graph = field(default_factory=Graph)
     ids: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+    first_acronym: dict[URIRef, Node] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for prefix, ns in PREFIXES.items():
@@ -122,8 +123,11 @@ class Builder:
         g.add((node, MFG.definedIn, Literal(ctx.file)))
         if label_key in data:
             self.claims.facts(node, RDFS.label, data[label_key], ctx, label_key, _en, single=True)
-        for acronym in self.fact(node, MFG.acronym, data, "acronyms", ctx, _en, single=False):
+        acronyms = self.fact(node, MFG.acronym, data, "acronyms", ctx, _en, single=False)
+        for acronym in acronyms:
             g.add((node, SKOS.altLabel, acronym))
+        if acronyms:
+            self.first_acronym[node] = acronyms[0]
         if data.get("alt_labels"):
             self.claims.facts(node, SKOS.altLabel, data["alt_labels"], ctx, "alt_labels", _en)
         if data.get("note"):
@@ -170,6 +174,7 @@ class Builder:
         self.roles()
         self.metrics()
         self.peers()
+        self.display_names()
         return self.graph
 
     def sources(self) -> None:
@@ -255,6 +260,17 @@ class Builder:
             for node in sorted(g.subjects(RDF.type, cls)):
                 for above in _closure(g, node, step):
                     g.add((node, derived, above))
+
+    def display_names(self) -> None:
+        """Materialise ``mfg:displayName``, the one short name answers show for an entity: its common
+        name, else the acronym its seed lists first (the official short form: DoD, not DOD), else
+        its label."""
+        g = self.graph
+        for node in sorted(set(g.subjects(MFG.definedIn, None))):
+            common = sorted(g.objects(node, MFG.commonName))
+            name = common[0] if common else self.first_acronym.get(node) or g.value(node, RDFS.label)
+            if name is not None:
+                g.add((node, MFG.displayName, name))
 
     def technology(self) -> None:
         g = self.graph

@@ -1,7 +1,7 @@
 """Projections of the knowledge graph into typed NetworkX graphs.
 
 Three views, each a ``networkx.DiGraph`` whose nodes are IRIs carrying ``iri``, ``label`` (full
-name), ``name`` (short name: common name, acronym or plan number), ``type`` (the mfg class
+name), ``name`` (short name: ``mfg:displayName`` or plan number), ``type`` (the mfg class
 name) and key attributes (institutes: ``state``, ``established``, ``status``; agencies: ``kind``
 and ``department``; plan elements: ``edition``), and whose edges carry ``relation``:
 
@@ -43,9 +43,7 @@ NODES = """
 SELECT ?node ?type ?label ?short ?number ?edition ?state ?established ?status ?kind ?department WHERE {
   VALUES ?type { NODE_TYPES }
   ?node a ?type ; rdfs:label ?label .
-  OPTIONAL { ?node mfg:commonName ?common }
-  OPTIONAL { SELECT ?node (MIN(?a) AS ?acronym) WHERE { ?node mfg:acronym ?a } GROUP BY ?node }
-  BIND(COALESCE(?common, ?acronym) AS ?short)
+  OPTIONAL { ?node mfg:displayName ?short }
   OPTIONAL { ?node mfg:number ?number }
   OPTIONAL { ?plan mfg:hasGoal ?node . ?plan mfg:edition ?goal_edition }
   OPTIONAL { ?plan2 mfg:hasGoal/(mfg:hasObjective|mfg:hasAction) ?node . ?plan2 mfg:edition ?element_edition }
@@ -59,7 +57,7 @@ SELECT ?node ?type ?label ?short ?number ?edition ?state ?established ?status ?k
   OPTIONAL { ?node mfg:agencyKind/rdfs:label ?kind }
   OPTIONAL {
     ?node mfg:withinAgency ?top . ?top mfg:agencyKind v:agency-kind-department .
-    OPTIONAL { SELECT ?top (MIN(?top_acronym) AS ?department) WHERE { ?top mfg:acronym ?top_acronym } GROUP BY ?top }
+    ?top mfg:displayName ?department .
   }
 }""".replace("NODE_TYPES", TYPE_LIST)
 

@@ -7,7 +7,7 @@ or a remote endpoint compare equal and print the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,11 @@ INTEGER_TYPES = frozenset(
                  "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")
 )
 FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
+
+
+def list_order(items: Iterable[str]) -> list[str]:
+    """The distinct items in the order list columns show them: by name ignoring case (DOE, DoD)."""
+    return sorted(set(items), key=lambda v: (v.casefold(), v))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,7 @@ class Result:
             if i not in index or term is None:
                 return term
             if term.value not in done:
-                items = sorted(set(term.value.split(separator)), key=lambda v: (v.casefold(), v))
+                items = list_order(term.value.split(separator))
                 done[term.value] = Term("literal", separator.join(items))
             return done[term.value]
 
