@@ -25,7 +25,8 @@ def distinct(kg: KnowledgeGraph, name: str, column: str, **params: object) -> li
 # Each saved query must have a test below; test_every_saved_query_is_tested checks the list.
 TESTED = {"who-funds-what", "institutes", "institute-profile", "technology-landscape", "plan-structure",
           "objective-connections", "objective-path", "metrics-by-year", "agency-roles", "plan-changes",
-          "sources-of", "plans", "disagreements"}
+          "sources-of", "plans", "disagreements", "laws", "governance", "peer-programs", "institutes-by-state",
+          "institutes-by-year"}
 
 
 def test_every_saved_query_is_tested(kg):
@@ -296,3 +297,85 @@ def test_updates_are_refused(kg):
     with pytest.raises(QueryError):
         kg.run_sparql("DELETE WHERE { ?s ?p ?o }")
     assert len(kg) == len(kg.graph)
+
+
+def test_new_parameters_of_institutes_who_funds_what_and_agency_roles(kg):
+    assert rows(kg, "institutes", "institute", founded_in=2014, city="RALEIGH") == [("PowerAmerica",)]
+    assert rows(kg, "institutes", "institute status", status="Announced") == [
+        ("AI-focused Manufacturing USA institute", "announced")]
+    assert [r["institute"] for r in kg.run("institutes", {"founded_in": "FY2016"}).result.records()] == [
+        "AFFOA", "BioFabUSA", "CESMII", "NIIMBL", "RAPID Manufacturing Institute"]
+    mxd = rows(kg, "who-funds-what", "agency institute", institute="MxD")
+    assert len(mxd) == 5 and set(mxd) == {("DoD", "MxD")}
+    assert [r[0] for r in rows(kg, "agency-roles", "agency role", role="SPONSOR")] == [
+        "CRDO", "DOC", "DOE", "DoD", "EERE", "ManTech", "NIST"]
+    assert rows(kg, "agency-roles", "agency role", role="SPONSOR", source="GAO") == [("DOC", "sponsor")]
+
+
+def test_laws(kg):
+    assert rows(kg, "laws", "law enacted amends authorizes requires") == [
+        ("National Institute of Standards and Technology Act", None, "", "Manufacturing USA", ""),
+        ("Revitalize American Manufacturing and Innovation Act of 2014", "2014-12-16",
+         "National Institute of Standards and Technology Act", "Manufacturing USA",
+         "Annual report to Congress on Manufacturing USA | Comptroller General (GAO) assessments of the program | "
+         "Program strategic plan and its update cycle"),
+        ("National Defense Authorization Act for Fiscal Year 2020", "2019-12-20",
+         "National Institute of Standards and Technology Act", "Manufacturing USA", ""),
+        ("Public Law 116-283, division H, title XCIV, section 9415 (coordination with Hollings Manufacturing "
+         "Extension Partnership centers)", "2021-01-01", "", "", ""),
+        ("CHIPS and Science Act", "2022-08-09", "National Institute of Standards and Technology Act",
+         "Manufacturing USA", "Domestic-production and foreign-participation policies"),
+        ("James M. Inhofe National Defense Authorization Act for Fiscal Year 2023", "2022-12-23",
+         "National Institute of Standards and Technology Act", "", ""),
+    ]
+    assert rows(kg, "laws", "citation")[4] == ("Pub. L. 117-167 (H.R. 4346), div. B, title II, 10261 and 10263 "
+                                                "(amending 15 U.S.C. 278s); 42 U.S.C. 18971-18972 (Part D, "
+                                                "Manufacturing USA Program)",)
+    assert all(kg.run("laws").result.column("summary"))
+
+
+def test_governance(kg):
+    bodies = rows(kg, "governance", "kind name hosted_by members required_by")
+    assert len(bodies) == 14 and [b[0] for b in bodies].count("governing body") == 5
+    assert bodies[0] == ("governing body", "Advanced Manufacturing National Program Office Interagency Working Team",
+                         "AMNPO", "DoD | DOE | NIST | NSF", "")
+    assert [(b[1], b[4]) for b in bodies if b[4]] == [
+        ("Annual report to Congress on Manufacturing USA",
+         "Revitalize American Manufacturing and Innovation Act of 2014"),
+        ("Comptroller General (GAO) assessments of the program",
+         "Revitalize American Manufacturing and Innovation Act of 2014"),
+        ("Domestic-production and foreign-participation policies", "CHIPS and Science Act"),
+        ("Program strategic plan and its update cycle", "Revitalize American Manufacturing and Innovation Act of 2014"),
+    ]
+    assert rows(kg, "governance", "name", agency="NIST") == [
+        ("Advanced Manufacturing National Program Office Interagency Working Team",),
+        ("Council for coordination of institutes",)]
+
+
+def test_peer_programs(kg):
+    assert rows(kg, "peer-programs", "program short_name country") == [
+        ("Industrial Research Assistance Program", "IRAP", "CA"),
+        ("Manufacturing Innovation Centers (China)", "MICs", "CN"),
+        ("Fraunhofer-Gesellschaft", None, "DE"),
+        ("Catapult centres", None, "GB"),
+        ("High Value Manufacturing Catapult", "HVM Catapult", "GB"),
+        ("Technoparks (South Korea)", None, "KR"),
+        ("Industrial Technology Research Institute", "ITRI", "TW"),
+    ]
+    assert [r[0] for r in rows(kg, "peer-programs", "program", country="gb")] == [
+        "Catapult centres", "High Value Manufacturing Catapult"]
+    facts = {r["program"]: r["key_facts"].split(" | ") for r in kg.run("peer-programs").result.records()}
+    assert len(facts["Fraunhofer-Gesellschaft"]) == 9
+
+
+def test_institutes_by_state_and_by_year(kg):
+    by_state = rows(kg, "institutes-by-state", "state institutes names")
+    assert by_state[:4] == [
+        ("(not recorded)", 3, "AI-focused Manufacturing USA institute | EPIXC | RAPID Manufacturing Institute"),
+        ("California", 2, "CESMII | NextFlex"), ("New York", 2, "AIM Photonics | REMADE Institute"),
+        ("North Carolina", 2, "PowerAmerica | SMART USA")]
+    assert len(by_state) == 14 and sum(r[1] for r in by_state) == 19
+    by_year = rows(kg, "institutes-by-year", "year institutes departments")
+    assert by_year == [("2012", 1, "DoD"), ("2014", 3, "DoD | DOE"), ("2015", 3, "DoD | DOE"),
+                       ("2016", 5, "DOC | DoD | DOE"), ("2017", 2, "DoD | DOE"), ("2020", 2, "DoD | DOE"),
+                       ("2023", 1, "DOE"), ("2025", 1, "DOC"), ("(not recorded)", 1, "DOC")]

@@ -9,8 +9,10 @@ import json
 import pytest
 from rdflib import Graph
 
+from conftest import ROOT
 from test_cli import mfgkg
 
+SAVED = sorted((ROOT / "queries").glob("*.rq"))
 DOE = ["CESMII", "CyManII", "EPIXC", "IACMI - The Composites Institute", "PowerAmerica",
        "RAPID Manufacturing Institute", "REMADE Institute"]
 
@@ -25,7 +27,7 @@ def test_queries_lists_the_catalogue():
     result = mfgkg("queries")
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert "who-funds-what" in names and "objective-connections" in names and len(names) == 13
+    assert "who-funds-what" in names and "objective-connections" in names and len(names) == len(SAVED)
 
 
 def test_queries_describes_one_query_and_json_lists_all():
@@ -34,7 +36,7 @@ def test_queries_describes_one_query_and_json_lists_all():
     listing = json.loads(mfgkg("queries", "--format", "json").stdout)
     assert {q["name"] for q in listing} >= {"institutes", "sources-of"}
     assert [p["name"] for p in listing[[q["name"] for q in listing].index("institutes")]["parameters"]] == [
-        "agency", "state", "technology", "founded_before", "founded_after"]
+        "agency", "state", "technology", "founded_in", "founded_before", "founded_after", "status", "city"]
 
 
 def test_table_is_the_default():
@@ -93,7 +95,7 @@ def test_answer_writes_every_saved_query(tmp_path):
     result = mfgkg("answer", "--out", str(tmp_path / "answers"), "--format", "json")
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "answers").iterdir())
-    assert len(files) == 13 and "who-funds-what.json" in files
+    assert len(files) == len(SAVED) and "who-funds-what.json" in files
     assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 45
 
 
