@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rdflib import RDFS, Literal, URIRef
+
 from conftest import ask, column, select
 
 ID = "https://w3id.org/mfgkg/id/"
@@ -88,3 +90,11 @@ def test_program_authorising_laws(graph):
     laws = column(graph, "SELECT ?l WHERE { id:program/manufacturing-usa mfg:authorizedBy ?l }")
     assert [law.rsplit("/", 1)[-1] for law in laws] == ["chips-and-science-act-2022", "ndaa-fy2020", "nist-act",
                                                        "rami-act-2014"]
+
+
+def test_no_text_holds_a_python_structure(graph):
+    """Regression: a plan's vision label once showed the seed's claim list ("[{'value': 2024, ...")."""
+    texts = [str(o) for o in graph.objects() if isinstance(o, Literal)]
+    assert [t for t in texts if "{'" in t or "'value':" in t] == []
+    assert str(graph.value(URIRef("https://w3id.org/mfgkg/id/plan/plan-2024/vision"), RDFS.label)) == (
+        "Vision of the 2024 edition")

@@ -44,6 +44,26 @@ def test_every_property_and_class_in_the_graph_has_a_label(graph):
     assert sorted(str(t) for t in used if label(graph, t) is None) == []
 
 
+def test_every_text_property_says_whose_words_its_values_are(graph):
+    texts = {p for _, p, o in graph if isinstance(o, Literal) and o.language} - {RDF.object}
+    assert len(texts) == 15
+    assert sorted(str(p) for p in texts if graph.value(p, MFG.wording) is None) == []
+    wordings = {str(graph.value(p, MFG.wording)).rsplit("/", 1)[-1] for p in texts}
+    assert wordings == {"wording-source", "wording-editors"}
+
+
+def test_profiles_and_plans_show_the_wording_of_text_values(kg):
+    lift = {(r["fact"], r["wording"]) for r in kg.run("institute-profile", {"institute": "LIFT"}).result.records()}
+    assert {("name", "source's wording"), ("acronym", "source's wording"), ("founded", None)} <= lift
+    assert [(r["edition"], r["wording"]) for r in kg.run("plans").result.records()] == [
+        ("2024", "editors' summary"), ("2022", None), ("2019", "editors' summary")]
+    facts = {(r["fact"], r["wording"]) for r in kg.run("sources-of", {"entity": "Fraunhofer"}).result.records()}
+    assert ("key fact", "editors' summary") in facts
+    chips = {(r["fact"], r["wording"])
+             for r in kg.run("sources-of", {"entity": "CHIPS and Science Act"}).result.records()}
+    assert {("description", "editors' summary"), ("legal citation", "source's wording")} <= chips
+
+
 def test_sources_of_shows_every_claim_of_every_entity(kg, claims):
     assert (len(claims), sum(map(len, claims.values()))) == (127, 648)
     for subject, facts in claims.items():

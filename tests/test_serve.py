@@ -168,7 +168,7 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
         page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
         assert page.locator("#status").inner_text() == "23 rows"
         assert page.locator("#results tbody tr").first.locator("td").first.inner_text() == (
-            "Cybersecurity in manufacturing")
+            "Digital manufacturing")
         assert errors == []
         page.fill("#query", "SELECT ?x WHERE {")
         page.click("#run")

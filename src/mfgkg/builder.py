@@ -463,7 +463,7 @@ class Builder:
         node = self.ids["plan"][pid]
         ctx = self.ctx(rec, rec.file, pid, d)
         self.describe(node, [cls], d, ctx)
-        self.fact(node, MFG.edition, d, "edition", ctx, _year)
+        editions = self.fact(node, MFG.edition, d, "edition", ctx, _year)
         self.fact(node, SCHEMA.description, d, "description", ctx, _en)
         self.fact(node, MFG.reportedInstituteCount, d, "institute_count", ctx, Literal)
         self.fact(node, DCTERMS.issued, d, "issued", ctx, _date_literal)
@@ -473,7 +473,8 @@ class Builder:
                 st = URIRef(entity("plan", pid, key))
                 sctx = self.ctx(None, rec.file, f"{pid}/{key}", d[key], ctx)
                 g.add((st, RDF.type, kind))
-                g.add((st, RDFS.label, _en(f"{key.capitalize()} of the {d['edition']} edition")))
+                edition = f"the {editions[0]} edition" if editions else "the plan"
+                g.add((st, RDFS.label, _en(f"{key.capitalize()} of {edition}")))
                 self.claims.facts(st, RDF.value, d[key]["text"], sctx, "text", _en, single=True)
                 if d[key].get("note"):
                     g.add((st, MFG.note, _en(d[key]["note"])))
