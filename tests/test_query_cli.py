@@ -37,6 +37,11 @@ def test_queries_describes_one_query_and_json_lists_all():
     assert {q["name"] for q in listing} >= {"institutes", "sources-of"}
     assert [p["name"] for p in listing[[q["name"] for q in listing].index("institutes")]["parameters"]] == [
         "agency", "state", "technology", "founded_in", "founded_before", "founded_after", "status", "city"]
+    accepts = {p["name"]: p["accepts"] for p in listing[[q["name"] for q in listing].index("institutes")]["parameters"]}
+    assert accepts["agency"].startswith("a name, acronym, code or IRI of one of: AFRL, AMMTO, AMNPO, CESER, ")
+    assert accepts["founded_in"] == "a year, such as 2016 or FY2016" and accepts["city"] == "any text"
+    assert "    accepts a name, acronym, code or IRI of one of: FY2016, FY2017, FY2018, FY2019, FY2020, FY2021, " \
+           "FY2022\n" in mfgkg("queries", "metrics-by-year").stdout
 
 
 def test_table_is_the_default():
@@ -97,6 +102,11 @@ def test_answer_writes_every_saved_query(tmp_path):
     files = sorted(p.name for p in (tmp_path / "answers").iterdir())
     assert len(files) == len(SAVED) and "who-funds-what.json" in files
     assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 45
+    said = dict(line.removeprefix("wrote ").split(" (", 1) for line in result.stdout.splitlines())
+    assert said[str(tmp_path / "answers" / "institute-profile.json")] == "26 rows; institute=LIFT)"
+    assert said[str(tmp_path / "answers" / "who-funds-what.json")] == (
+        "45 rows; agency=any; technology=any; institute=any)")
+    assert said[str(tmp_path / "answers" / "laws.json")] == "6 rows)"
 
 
 def test_hostile_parameter_is_an_unmatched_value():

@@ -163,15 +163,16 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_fail_cleanly
 def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
-    """List the saved queries, or describe query NAME: parameters and columns."""
+    """List the saved queries, or describe query NAME: parameters, the values they accept, and columns."""
     from .catalogue import Catalogue
 
     catalogue = Catalogue(queries_dir or paths.queries_dir())
     chosen = [catalogue[name]] if name else list(catalogue)
+    accepted = _open(None, None, queries_dir).accepted if name or fmt == "json" else None
     if fmt == "json":
         click.echo(json.dumps([{
             "name": q.name, "title": q.title, "description": q.description,
-            "parameters": [asdict(p) for p in q.parameters],
+            "parameters": [{**asdict(p), "accepts": accepted(p.type)} for p in q.parameters],
             "columns": [{"name": c, "description": d} for c, d in q.columns],
         } for q in chosen], indent=1))
         return
@@ -187,6 +188,7 @@ def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
         need = "required" if p.required else f"default {p.default}"
         example = f", e.g. {p.example}" if p.example else ""
         click.echo(f"  {p.name} ({p.type}, {need}{example}): {p.description}")
+        click.echo(f"    accepts {accepted(p.type)}")
     if not query.parameters:
         click.echo("  none")
     click.echo("\nColumns:")
@@ -251,13 +253,17 @@ def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path |
     kg = _open(seeds_dir, ontology_dir, queries_dir)
     suffix = {"sparql-json": "srj", "md": "md"}.get(fmt, fmt)
     files: dict[Path, str] = {}
+    used: dict[Path, str] = {}
     for saved in kg.queries:
         params = {p.name: p.example for p in saved.parameters if p.required}
         result = kg.run(saved.name, params).result
-        files[out_dir / f"{saved.name}.{suffix}"] = render(result, fmt)
+        path = out_dir / f"{saved.name}.{suffix}"
+        files[path] = render(result, fmt)
+        optional = [f"{p.name}={p.default}" for p in saved.parameters if not p.required]
+        used[path] = "; ".join([f"{len(result)} rows", *(f"{k}={v}" for k, v in params.items()), *optional])
     write_atomic(files)
     for path in sorted(files):
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {path} ({used[path]})")
 
 
 @main.command()

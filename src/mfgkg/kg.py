@@ -81,6 +81,10 @@ class KnowledgeGraph:
         """
         return self.store.query(text, limit=limit)
 
+    def accepted(self, kind: str) -> str:
+        """What a parameter of type ``kind`` accepts, in words, with the names it can take here."""
+        return self._resolver.accepted(kind)
+
     def example_sparql(self, name: str) -> str:
         """Saved query ``name`` as standalone SPARQL, its parameters (examples or defaults) in a VALUES block."""
         from .remote import with_values

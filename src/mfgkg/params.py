@@ -43,6 +43,12 @@ SELECT ?entity ?name ?class WHERE {
   ?entity a/rdfs:subClassOf* ?class .
   ?entity rdfs:label|skos:altLabel|skos:prefLabel|skos:notation|mfg:edition|mfg:year ?name .
 }"""
+CHOICES_QUERY = """
+SELECT ?entity (SAMPLE(COALESCE(?display, ?label)) AS ?name) ?class WHERE {
+  ?entity a/rdfs:subClassOf* ?class ; rdfs:label ?label .
+  OPTIONAL { ?entity mfg:displayName ?display }
+} GROUP BY ?entity ?class"""
+SCALAR_VALUES = {"year": "a year, such as 2016 or FY2016", "integer": "a whole number", "string": "any text"}
 ANY_NAMES_QUERY = """
 SELECT DISTINCT ?entity ?name ?secondary WHERE {
   ?entity rdfs:label|skos:altLabel|skos:prefLabel|skos:notation|mfg:edition ?name .
@@ -93,6 +99,20 @@ class Resolver:
                     pairs.append((iri, name.split("-", 1)[1]))
             self._index[kind] = Names.of(pairs, secondary)
         return self._index[kind]
+
+    def accepted(self, kind: str) -> str:
+        """What a parameter of type ``kind`` accepts, in words, with the names it can take."""
+        if kind in SCALAR_VALUES:
+            return SCALAR_VALUES[kind]
+        if kind not in ENTITY_CLASSES:
+            raise QueryError(f"unknown parameter type '{kind}' (types: {', '.join(TYPES)})")
+        cls = ENTITY_CLASSES[kind]
+        if cls is None:
+            return "the name, acronym or IRI of any entity in the graph"
+        prefix, local = cls.split(":")
+        rows = self.store.query(CHOICES_QUERY, {"class": Term("uri", PREFIXES[prefix] + local)})
+        names = sorted({str(row[1].value) for row in rows}, key=lambda n: (n.casefold(), n))
+        return f"a name, acronym, code or IRI of one of: {', '.join(names)}"
 
     def resolve(self, kind: str, raw: str, where: str) -> Binding:
         """The term for value ``raw`` of a parameter of type ``kind``; ``where`` names it in messages.
