@@ -66,7 +66,7 @@ def test_dot_and_csv(tmp_path, views):
     edges = list(csv.DictReader(out.with_suffix(".edges.csv").open()))
     assert len(nodes) == 49 and {(e["source"], e["target"]) for e in edges} == edges_of(views["funding"])
     mxd = next(e for e in edges if e["target"].endswith("/mxd") and e["source"].endswith("/dod"))
-    assert (mxd["relation"], mxd["max_federal_usd"], mxd["commitments"]) == ("funds and sponsors", "80000000.0", "5")
+    assert (mxd["relation"], mxd["max_federal_usd"], mxd["commitments"]) == ("funds and sponsors", "70000000.0", "4")
 
 
 def test_svg_through_graphviz(tmp_path):

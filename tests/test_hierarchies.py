@@ -77,3 +77,30 @@ def test_a_department_includes_every_award_of_its_offices(kg, graph, department)
     got = {r["funding"] for r in kg.run("who-funds-what", {"agency": str(top)}).result.records() if r["funding"]}
     assert got == awards
     assert len(offices) > 1
+
+
+def counted_figures(graph: Graph) -> list[URIRef]:
+    """Funding figures that totals count: not deprecated, and not another source's figure for the same money."""
+    return [f for f in graph.subjects(RDF.type, MFG.FundingCommitment)
+            if not str(graph.value(f, MFG.rank)).endswith("deprecated") and graph.value(f, MFG.alternativeTo) is None]
+
+
+def test_alternative_figures_point_to_a_preferred_figure_for_the_same_money(graph):
+    pairs = list(graph.subject_objects(MFG.alternativeTo))
+    assert len(pairs) == 10
+    for alternative, preferred in pairs:
+        assert str(graph.value(preferred, MFG.rank)).endswith("preferred")
+        for prop in (MFG.recipient, MFG.fundingKind, MFG.funder):
+            assert graph.value(alternative, prop) == graph.value(preferred, prop), (alternative, prop)
+
+
+@pytest.mark.parametrize("department", ["doc", "dod", "doe"])
+def test_department_totals_count_every_preferred_figure_of_its_offices_once(kg, graph, department):
+    top = URIRef(f"https://w3id.org/mfgkg/id/agency/{department}")
+    offices = below(graph, top, ORG.subOrganizationOf)
+    expected = sum(float(graph.value(f, MFG.amount)) for f in counted_figures(graph)
+                   if graph.value(f, MFG.funder) in offices)
+    rows = kg.run("funding-by-department", {"department": str(top)}).result.records()
+    assert sum(float(r["amount"]) for r in rows) == expected > 0
+    assert sum(r["figures"] for r in rows) == sum(1 for f in counted_figures(graph)
+                                                  if graph.value(f, MFG.funder) in offices)

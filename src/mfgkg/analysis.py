@@ -86,6 +86,30 @@ def funding_by_agency(funding: nx.DiGraph) -> pd.DataFrame:
                              ascending=[False, False, True], ignore_index=True)
 
 
+def funding_by_department(kg: KnowledgeGraph) -> pd.DataFrame:
+    """Per department (its offices rolled up): institutes it sponsors, and the sum of its preferred
+    federal figures by kind, in separate columns (kinds overlap, so they are never added together).
+
+    Read from the ``funding-by-department`` saved query, so the figures are the query's.
+    """
+    sponsored: dict[str, int] = defaultdict(int)
+    for row in kg.run("institutes").result.records():
+        sponsored[row["agency"]] += 1
+    totals: dict[str, dict[str, Any]] = {}
+    for row in kg.run("funding-by-department").result.records():
+        entry = totals.setdefault(row["department"], {"department": row["department"], "figures": 0})
+        column = f"{row['kind'].replace(' ', '_')}_usd"
+        entry[column] = entry.get(column, 0.0) + float(row["amount"])
+        entry["figures"] += row["figures"]
+    for department, count in sponsored.items():
+        totals.setdefault(department, {"department": department, "figures": 0})["institutes_sponsored"] = count
+    columns = ["department", "institutes_sponsored", "federal_commitment_usd", "award_usd", "total_investment_usd",
+               "figures"]
+    frame = _frame([{c: entry.get(c, 0.0 if c.endswith("_usd") else 0) for c in columns} for entry in totals.values()],
+                   columns)
+    return frame.sort_values(["institutes_sponsored", "department"], ascending=[False, True], ignore_index=True)
+
+
 def _sponsors(funding: nx.DiGraph, institute: str) -> list[str]:
     edges = funding.in_edges(institute, data=True)
     return sorted(_name(funding, a) for a, _, d in edges if "sponsors" in d["relation"])

@@ -404,6 +404,8 @@ class Builder:
                 raise SeedError(rec.file, "end_year is before start_year", entity=d["id"], field="end_year")
             if "fiscal_year" in d:
                 g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
+            if "alternative_to" in d:
+                g.add((node, MFG.alternativeTo, self.ref("funding", ctx, "alternative_to")(d["alternative_to"])))
 
     def laws(self) -> None:
         for rec in self.seeds.section("laws"):

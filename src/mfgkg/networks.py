@@ -6,7 +6,8 @@ name) and key attributes (institutes: ``state``, ``established``, ``status``; ag
 and ``department``; plan elements: ``edition``), and whose edges carry ``relation``:
 
 * ``funding``: agency -> institute (``sponsors`` and/or ``funds``, with the number of recorded
-  federal commitments and the largest recorded federal figure in USD),
+  federal commitments and the largest recorded federal figure in USD; another source's figure
+  for the same money, ``mfg:alternativeTo``, is not counted),
   institute -> technology area (``works in``) and technology area -> broader area (``within``).
 * ``plan``: plan -> goal -> objective -> action (``has goal``, ``has objective``, ``has action``),
   items -> objective (``serves``), narrower -> broader technology area (``within``), agency ->
@@ -65,6 +66,7 @@ COMMITMENTS = """
 SELECT ?agency ?institute ?amount WHERE {
   ?commitment a mfg:FundingCommitment ; mfg:funder ?agency ; mfg:recipient ?institute ; mfg:rank ?rank .
   FILTER(?rank != v:rank-deprecated)
+  MINUS { ?commitment mfg:alternativeTo ?preferred }
   OPTIONAL { ?commitment mfg:amount ?amount }
 }"""
 

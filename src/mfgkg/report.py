@@ -51,6 +51,7 @@ def build(kg: KnowledgeGraph) -> Report:
     """Run every analysis on ``kg`` and draw the figures."""
     funding, plan = kg.to_networkx("funding"), kg.to_networkx("plan")
     by_agency = analysis.funding_by_agency(funding)
+    by_department = analysis.funding_by_department(kg)
     by_technology = analysis.funding_by_technology(funding)
     by_state = analysis.funding_by_state(funding)
     central = analysis.centrality(funding)
@@ -73,9 +74,14 @@ def build(kg: KnowledgeGraph) -> Report:
             f"{top['agency']} sponsors the most institutes ({top['institutes_sponsored']}); "
             f"{len(by_agency[by_agency['institutes_sponsored'] > 0])} departments sponsor institutes and "
             f"{len(by_agency)} agencies have a sponsorship or a recorded federal figure.",
-            "Money columns sum, over institutes, the largest federal figure recorded per agency and institute; "
-            "sources give overlapping figures, so these are indicators of scale, not budget totals.",
-        ], {"By agency": by_agency}, "institutes_per_agency"),
+            "By department, offices roll up to their department (NIST and CRDO count for Commerce) and only "
+            "preferred figures count; commitments, awards and total investments stay in separate columns "
+            "because sources report overlapping figures. "
+            + "; ".join(f"{r['department']}: {_usd(r['federal_commitment_usd'])} in federal commitments, "
+                        f"{_usd(r['award_usd'])} in awards" for r in by_department.to_dict("records")) + ".",
+            "By agency, money columns sum over institutes the largest preferred federal figure recorded per "
+            "agency and institute: indicators of scale, not budget totals.",
+        ], {"By department": by_department, "By agency": by_agency}, "institutes_per_agency"),
         Section("Technology areas and states", [
             f"{top_area['technology']} is the area with most institutes ({top_area['institutes']}: "
             f"{top_area['institute_names']}). {top_state['state']} hosts {top_state['institutes']} institutes "

@@ -183,6 +183,7 @@ SECTIONS: dict[str, tuple[str | None, dict[str, Field]]] = {
         "start_year": F("year", claim=False),
         "end_year": F("year", claim=False),
         "fiscal_year": F("year", claim=False),
+        "alternative_to": F("slug", claim=False),
         "description": F("text", required=True, claim=False),
         **PROVENANCE, **RANKED,
     }),
