@@ -3,22 +3,30 @@
 The key hashes every file under seeds/ and ontology/ plus this package's own source, so an
 edit to the data, the ontology or the builder gives a new key and a rebuild; anything else
 reuses the cached file. Queries load it instead of rebuilding, which keeps ``mfgkg query``
-fast. The cache lives in ``$MFGKG_CACHE``, else ``$XDG_CACHE_HOME/mfgkg``, else
-``~/.cache/mfgkg``; only the most recent few entries are kept.
+fast. Each entry holds the graph and, written after it, a manifest (format, size, SHA-256); an
+entry that does not match its manifest is rebuilt, never read. The cache lives in
+``$MFGKG_CACHE``, else ``$XDG_CACHE_HOME/mfgkg``, else ``~/.cache/mfgkg``; only the most recent
+few entries are kept.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
+import json
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from . import __version__
 
 ENV_CACHE = "MFGKG_CACHE"
 GRAPH_FILE = "graph.nt"
+MANIFEST = "manifest.json"
+FORMAT = 1  # of an entry's layout; a change makes older entries fail verification and rebuild
 KEEP = 4
 
 
@@ -54,35 +62,79 @@ def content_key(seeds_dir: Path, ontology_dir: Path) -> str:
 
 
 def cached_graph(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
-    """Path of the cached N-Triples for these inputs, building and storing the graph if missing."""
-    root = root or cache_root()
-    target = root / content_key(seeds_dir, ontology_dir) / GRAPH_FILE
-    if target.is_file():
-        return target
+    """Path of the cached N-Triples for these inputs, building and storing the graph if missing.
+
+    An entry whose manifest is missing or does not match its file (empty, truncated, edited) is
+    never served: it is rebuilt.
+    """
+    entry = (root or cache_root()) / content_key(seeds_dir, ontology_dir)
+    if verified(entry):
+        return entry / GRAPH_FILE
     from .builder import build_graph
     from .serialize import to_ntriples
 
-    put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)
-    return target
+    return put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)
 
 
 def put(ntriples: str, seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
-    """Put already-built N-Triples into the cache (atomically) and prune old entries."""
+    """Put already-built N-Triples into the cache (atomically, manifest last) and prune old entries.
+
+    Where the cache cannot be written, the graph goes to a private directory for this process
+    only, with a :class:`~mfgkg.errors.CacheUnavailable` warning.
+    """
     root = root or cache_root()
-    entry = root / content_key(seeds_dir, ontology_dir)
+    key, data = content_key(seeds_dir, ontology_dir), ntriples.encode("utf-8")
+    try:
+        return _store(root, key, data)
+    except OSError as exc:
+        from .errors import CacheUnavailable
+
+        reason = exc.strerror or type(exc).__name__
+        warnings.warn(f"cache {root} cannot be written ({reason}); the graph is kept for this run only",
+                      CacheUnavailable, stacklevel=2)
+        return _store(_private_root(), key, data)
+
+
+def manifest(data: bytes) -> dict[str, object]:
+    """What an entry's manifest records about its graph file."""
+    return {"format": FORMAT, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def verified(entry: Path) -> bool:
+    """Whether ``entry`` holds a graph file that matches its manifest."""
+    try:
+        recorded = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+        return recorded == manifest((entry / GRAPH_FILE).read_bytes())
+    except (OSError, ValueError):
+        return False
+
+
+def _store(root: Path, key: str, data: bytes) -> Path:
+    entry = root / key
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
-        (staging / GRAPH_FILE).write_text(ntriples, encoding="utf-8")
+        (staging / GRAPH_FILE).write_bytes(data)
+        (staging / MANIFEST).write_text(json.dumps(manifest(data)), encoding="utf-8")
+        if entry.exists() and not verified(entry):
+            shutil.rmtree(entry, ignore_errors=True)
         try:
             os.replace(staging, entry)
         except OSError:
-            if not (entry / GRAPH_FILE).is_file():
+            if not verified(entry):  # another process may have put the same entry first
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(root)
     return entry / GRAPH_FILE
+
+
+@functools.cache
+def _private_root() -> Path:
+    """A directory of this process's own, removed when it exits."""
+    path = Path(tempfile.mkdtemp(prefix="mfgkg-cache-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def _prune(root: Path) -> None:

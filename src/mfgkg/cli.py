@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
@@ -18,20 +19,28 @@ from typing import Any, TypeVar
 import click
 
 from . import paths
-from .errors import MfgkgError
+from .errors import MfgkgError, MfgkgWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail_cleanly(func: F) -> F:
-    """Turn library errors into one line on stderr and exit code 2."""
+    """Turn library errors into one line on stderr and exit code 2, and library warnings into notes."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MfgkgError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MfgkgWarning)
+            try:
+                return func(*args, **kwargs)
+            except MfgkgError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(2)
+            finally:
+                for warning in caught:
+                    if issubclass(warning.category, MfgkgWarning):
+                        click.echo(f"note: {warning.message}", err=True)
+                    else:
+                        warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     return wrapper  # type: ignore[return-value]
 
 

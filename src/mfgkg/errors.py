@@ -34,8 +34,16 @@ class StoreError(MfgkgError):
     """The store could not be loaded or could not answer."""
 
 
-class UnmatchedValue(UserWarning):
+class MfgkgWarning(UserWarning):
+    """Base class of the warnings this package gives; the command line shows them as notes."""
+
+
+class UnmatchedValue(MfgkgWarning):
     """A query parameter's value named nothing in the graph, so the answer is empty."""
+
+
+class CacheUnavailable(MfgkgWarning):
+    """The build cache could not be written, so the graph was kept for this process only."""
 
 
 class ResultTooLarge(QueryError):
