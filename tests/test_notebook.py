@@ -14,6 +14,9 @@ from conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "who-funds-what.ipynb"
 
+# Its tests share one module fixture: keep them on one test worker so it is built once.
+pytestmark = pytest.mark.xdist_group("notebook")
+
 
 def texts(path: Path) -> list[str]:
     """The text of each code cell's outputs (streams and text/plain), failing on any error output."""

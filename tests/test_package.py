@@ -19,6 +19,9 @@ import pytest
 from conftest import ROOT
 from test_cli import mfgkg as run_checkout
 
+# Its tests share one module fixture: keep them on one test worker so it is built once.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 
 def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
     """Run a command; its standard output, or a failure showing what it printed."""
