@@ -21,8 +21,22 @@ import yaml
 from .errors import SeedError
 from .namespaces import SLUG
 
-# libyaml's loader when PyYAML was built with it (six times faster on the seeds), else the pure-Python one.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_AMOUNT = 10**15  # a quadrillion dollars: above any real figure, below float and int-to-text limits
+IRI_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
+
+
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loading (libyaml's, six times faster, where PyYAML has it) that refuses a key
+    given twice in one mapping instead of silently keeping the last value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 CLAIM_KEYS = {"value", "cite", "rank", "reason", "basis", "rationale", "note"}
 RANKS = {"preferred", "normal", "deprecated"}
@@ -322,7 +336,7 @@ def load(root: Path) -> Seeds:
 
 def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
@@ -330,6 +344,11 @@ def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
         raise SeedError(rel, f"malformed YAML{where}: {problem}") from None
     except UnicodeDecodeError:
         raise SeedError(rel, "not UTF-8 text") from None
+    except RecursionError:
+        raise SeedError(rel, "malformed YAML: nested too deeply") from None
+    except ValueError as exc:  # an unquoted date that is none (2023-02-30), an integer of thousands of digits
+        problem = str(exc).split(";")[0]
+        raise SeedError(rel, f"malformed YAML: a value cannot be read ({problem}); quote it if it is text") from None
     if doc is None:
         return
     if not isinstance(doc, dict):
@@ -433,10 +452,12 @@ def _check_plain(value: Any, spec: Field, file: str, entity: str, key: str) -> A
             raise SeedError(file, f"year {value} out of range 1800-2100", entity=entity, field=key)
         return value
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise bad("a non-negative number")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < MAX_AMOUNT:
+            raise bad(f"a finite non-negative number below {MAX_AMOUNT:.0e}")
         return value
     if kind == "date":
+        if isinstance(value, dt.datetime):
+            raise bad("a date without a time")
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, int) and not isinstance(value, bool):
@@ -449,8 +470,8 @@ def _check_plain(value: Any, spec: Field, file: str, entity: str, key: str) -> A
             raise bad("an id of lowercase letters, digits and hyphens")
         return value
     if kind == "url":
-        if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
-            raise bad("an http(s) URL")
+        if not isinstance(value, str) or not re.match(r"^https?://[^/]", value) or IRI_UNSAFE.search(value):
+            raise bad("an http(s) URL without spaces or any of <>\"{}|\\^`")
         return value
     if kind in ("strs", "slugs"):
         items = value if isinstance(value, list) else [value]

@@ -1,0 +1,51 @@
+"""Hostile or careless seed files end in one SeedError naming file, entity and field, never a
+traceback: duplicate keys, impossible or timed dates, runaway nesting, amounts that are not
+finite or not plausible, URLs that are not IRIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from mfgkg.errors import SeedError
+from mfgkg.seeds import load
+
+CASES = [
+    # (file, text to find, replacement, expected message)
+    ("institutes-dod.yaml", "  label: Lightweight Innovations For Tomorrow\n",
+     "  label: Lightweight Innovations For Tomorrow\n  label: Something Else\n",
+     "seeds/institutes-dod.yaml: malformed YAML at line 93: duplicate key 'label'"),
+    ("sources/reference.yaml", "    date: 2015\n", "    date: 2015-02-30\n",
+     "seeds/sources/reference.yaml: malformed YAML: a value cannot be read (day is out of range for month); "
+     "quote it if it is text"),
+    ("sources/reference.yaml", "    date: 2015\n", "    date: 2015-02-03 10:00:00\n",
+     "field 'date': expected a date without a time, got datetime"),
+    ("institutes-dod.yaml", "  amount: 70000000\n", "  amount: .nan\n",
+     "field 'amount': expected a finite non-negative number below 1e+15, got float nan"),
+    ("institutes-dod.yaml", "  amount: 70000000\n", "  amount: .inf\n",
+     "field 'amount': expected a finite non-negative number below 1e+15, got float inf"),
+    # Python's integer-to-text limit stops this in the YAML reader where it exists, the range check elsewhere.
+    ("institutes-dod.yaml", "  amount: 70000000\n", "  amount: " + "9" * 5000 + "\n", "seeds/institutes-dod.yaml: "),
+    ("institutes-dod.yaml", "  amount: 70000000\n", "  amount: " + "9" * 30 + "\n",
+     "field 'amount': expected a finite non-negative number below 1e+15, got int"),
+    ("institutes-dod.yaml", "  website: https://www.americamakes.us/\n",
+     '  website: https://www.americamakes.us/">{x}\n',
+     "seeds/institutes-dod.yaml: entity 'america-makes': field 'website': expected an http(s) URL without spaces"),
+]
+
+
+@pytest.mark.parametrize(("name", "find", "replace", "message"), CASES, ids=[c[3][-40:] for c in CASES])
+def test_bad_seed_values_are_one_line_errors(seed_copy, name, find, replace, message):
+    path = seed_copy / "seeds" / name
+    text = path.read_text()
+    assert find in text
+    path.write_text(text.replace(find, replace, 1))
+    with pytest.raises(SeedError) as error:
+        load(seed_copy / "seeds")
+    assert message in str(error.value)
+    assert len(str(error.value).splitlines()) == 1
+
+
+def test_runaway_nesting_is_refused(seed_copy):
+    (seed_copy / "seeds" / "deep.yaml").write_text("peers: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(SeedError, match=r"^seeds/deep.yaml: malformed YAML"):
+        load(seed_copy / "seeds")
