@@ -13,6 +13,8 @@ import pytest
 from rdflib import Graph
 
 from conftest import ROOT
+from mfgkg import build
+from mfgkg.errors import SeedError
 
 
 def mfgkg(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -77,8 +79,8 @@ BAD_INPUTS = [
     ("institutes-dod.yaml", "- id: mxd\n", "- id: lift\n",
      "seeds/institutes-dod.yaml: entity 'lift': field 'id': duplicate id (also in seeds/institutes-dod.yaml)"),
     ("metrics.yaml", "  value: 16\n", "  value: sixteen\n",
-     "seeds/metrics.yaml: entity 'institutes FY2021': field 'value': expected a non-negative number, "
-     "got str 'sixteen'"),
+     "seeds/metrics.yaml: entity 'institutes FY2021': field 'value': expected a finite non-negative number "
+     "below 1e+15, got str 'sixteen'"),
     ("program.yaml", "      - {src: usc-15-278s, at: \"15 U.S.C. 278s\"}",
      "      - {src: no-such-source, at: \"15 U.S.C. 278s\"}",
      "seeds/program.yaml: entity 'manufacturing-usa': field 'label': unknown source 'no-such-source'"),
@@ -89,17 +91,28 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "find", "replace", "error"), BAD_INPUTS, ids=[b[3][:40] for b in BAD_INPUTS])
-def test_bad_seed_stops_build_with_one_line_and_writes_nothing(seed_copy, name, find, replace, error):
+def break_seed(seed_copy: Path, name: str, find: str, replace: str) -> None:
     path = seed_copy / "seeds" / name
     text = path.read_text()
     assert find in text
     path.write_text(text.replace(find, replace, 1))
+
+
+@pytest.mark.parametrize(("name", "find", "replace", "error"), BAD_INPUTS, ids=[b[3][:40] for b in BAD_INPUTS])
+def test_bad_seed_is_one_error_naming_file_entity_and_field(seed_copy, name, find, replace, error):
+    break_seed(seed_copy, name, find, replace)
+    with pytest.raises(SeedError) as raised:
+        build(seed_copy / "seeds", seed_copy / "ontology")
+    assert str(raised.value).startswith(error) and len(str(raised.value).splitlines()) == 1
+
+
+def test_bad_seed_stops_the_build_command_with_one_line_and_writes_nothing(seed_copy):
+    name, find, replace, error = BAD_INPUTS[1]
+    break_seed(seed_copy, name, find, replace)
     out = seed_copy / "out"
     result = mfgkg("build", "--out", str(out), cwd=seed_copy)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: " + error), result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr == f"error: {error}\n"
     assert not out.exists()
 
 
