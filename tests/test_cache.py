@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT
 from mfgkg import cache
+from mfgkg.serialize import to_ntriples
 from test_cli import mfgkg as run_cli
 
 DOE_ROW = "PowerAmerica,Next Generation Power Electronics Manufacturing Innovation Institute,DOE,Raleigh"
@@ -18,6 +20,13 @@ DOE_ROW = "PowerAmerica,Next Generation Power Electronics Manufacturing Innovati
 
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def swap_two_bytes(path: Path) -> None:
+    """An edit the size check cannot see: two neighbouring bytes swapped where they differ."""
+    data = path.read_bytes()
+    at = next(i for i in range(len(data) // 2, len(data) - 1) if data[i] != data[i + 1])
+    path.write_bytes(data[:at] + data[at + 1:at + 2] + data[at:at + 1] + data[at + 2:])
 
 
 def edit_a_triple(path: Path) -> None:
@@ -29,7 +38,7 @@ def edit_a_triple(path: Path) -> None:
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "empty file": lambda entry: (entry / cache.GRAPH_FILE).write_bytes(b""),
     "truncated file": lambda entry: truncate(entry / cache.GRAPH_FILE),
-    "edited triple": lambda entry: edit_a_triple(entry / cache.GRAPH_FILE),
+    "same size, edited": lambda entry: swap_two_bytes(entry / cache.GRAPH_FILE),
     "no manifest": lambda entry: (entry / cache.MANIFEST).unlink(),
     "garbage manifest": lambda entry: (entry / cache.MANIFEST).write_text("{not json"),
     "graph file missing": lambda entry: (entry / cache.GRAPH_FILE).unlink(),
@@ -51,12 +60,22 @@ def test_an_entry_is_the_graph_plus_a_manifest_written_last(tmp_path, good):
     assert cache.verified(path.parent)
 
 
+@pytest.fixture()
+def small_build(monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """Make rebuilds cheap: the builder returns a one-triple graph; returns its cached form."""
+    graph = Graph()
+    graph.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("rebuilt")))
+    monkeypatch.setattr("mfgkg.builder.build_graph", lambda seeds, ontology: graph)
+    return to_ntriples(graph).encode()
+
+
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_a_damaged_entry_is_rebuilt_not_served(tmp_path, good, damage):
+def test_a_damaged_entry_is_rebuilt_not_served(tmp_path, small_build, damage):
     entry = cache.cached_graph(ROOT / "seeds", ROOT / "ontology", tmp_path).parent
+    assert (entry / cache.GRAPH_FILE).read_bytes() == small_build
     DAMAGE[damage](entry)
     assert not cache.verified(entry)
-    assert cache.cached_graph(ROOT / "seeds", ROOT / "ontology", tmp_path).read_bytes() == good
+    assert cache.cached_graph(ROOT / "seeds", ROOT / "ontology", tmp_path).read_bytes() == small_build
     assert cache.verified(entry)
 
 
@@ -79,6 +98,4 @@ def test_an_unwritable_cache_is_a_note_and_the_commands_still_work(tmp_path):
     assert (tmp_path / "out" / "mfgkg.nt").stat().st_size > 0
     answered = run_cli("query", "institutes", "-p", "agency=DOE", "--format", "csv", env=env)
     assert answered.returncode == 0 and DOE_ROW in answered.stdout and answered.stderr == note
-    checked = run_cli("validate", "--no-warnings", env=env)
-    assert checked.returncode == 0 and checked.stderr == note
 
