@@ -127,6 +127,33 @@ def test_refusals_are_clear_and_the_server_keeps_serving(server, kwargs, status,
     assert request(server, query=COUNT)[0] == 200
 
 
+def test_head_answers_like_get_without_a_body_and_the_server_header_names_no_python(server):
+    assert request(server, "nothing", method="HEAD")[:2] == (404, "text/plain; charset=utf-8")
+    status, kind, body = request(server, query=COUNT, method="HEAD")
+    assert (status, body) == (200, "") and kind.startswith("application/sparql-results+json")
+    with urllib.request.urlopen(urllib.request.Request(server, method="HEAD"), timeout=60) as response:
+        assert response.headers["Server"] == "mfgkg"
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8" and response.read() == b""
+
+
+def test_an_idle_connection_is_closed_by_the_server(kg):
+    import socket
+    import threading
+
+    from mfgkg.serve import make_server
+
+    httpd = make_server(kg, port=0, idle_timeout=0.5)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(httpd.server_address[:2], timeout=10) as idle:
+            assert idle.recv(1) == b""  # closed by the server after half a second of silence
+        assert request(f"http://127.0.0.1:{httpd.server_address[1]}/", query=COUNT)[0] == 200
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_unknown_page_is_404(server):
     assert request(server, "nothing")[0] == 404
 

@@ -32,6 +32,7 @@ from .kg import KnowledgeGraph
 from .results import BooleanResult, GraphResult, Result, Term, ntriples_term
 
 MAX_BODY = 1_000_000
+IDLE_TIMEOUT = 30
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -235,9 +236,14 @@ class Handler(BaseHTTPRequestHandler):
 
     endpoint: Endpoint
     server_version = "mfgkg"
+    timeout = IDLE_TIMEOUT  # seconds a connection may sit idle before the server closes it
 
     def log_message(self, format: str, *args: object) -> None:
         """Requests are not logged: the library never prints."""
+
+    def version_string(self) -> str:
+        """The Server header names the program only, not the Python version behind it."""
+        return self.server_version
 
     def _send(self, reply: Reply, head_only: bool = False) -> None:
         self.send_response(reply.status)
@@ -249,16 +255,18 @@ class Handler(BaseHTTPRequestHandler):
         if not head_only:
             self.wfile.write(reply.body)
 
-    def do_GET(self) -> None:
+    def _get(self) -> Reply:
         url = urlsplit(self.path)
         if url.path == "/":
-            self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", page()))
-        elif url.path == "/queries":
-            self._send(self.endpoint.catalogue())
-        elif url.path == "/sparql":
-            self._send(self._sparql(parse_qs(url.query, keep_blank_values=True), None))
-        else:
-            self._send(Reply.error(HTTPStatus.NOT_FOUND, f"no such page: {url.path}"))
+            return Reply(HTTPStatus.OK, "text/html; charset=utf-8", page())
+        if url.path == "/queries":
+            return self.endpoint.catalogue()
+        if url.path == "/sparql":
+            return self._sparql(parse_qs(url.query, keep_blank_values=True), None)
+        return Reply.error(HTTPStatus.NOT_FOUND, f"no such page: {url.path}")
+
+    def do_GET(self) -> None:
+        self._send(self._get())
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
@@ -291,7 +299,8 @@ class Handler(BaseHTTPRequestHandler):
                                    "send application/x-www-form-urlencoded or application/sparql-query"))
 
     def do_HEAD(self) -> None:
-        self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", page()), head_only=True)
+        """The headers GET would send, status included, without the body."""
+        self._send(self._get(), head_only=True)
 
     def _method_not_allowed(self) -> None:
         self._send(Reply.error(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not supported; use GET or POST"))
@@ -313,9 +322,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, time_limit: float = 10.0,
-                max_rows: int = 10_000, workers: int = 4) -> ThreadingHTTPServer:
-    """An HTTP server for ``kg`` (not yet serving); port 0 picks a free port (see ``server_address``)."""
+                max_rows: int = 10_000, workers: int = 4, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
+    """An HTTP server for ``kg`` (not yet serving); port 0 picks a free port (see ``server_address``).
+
+    A connection that sends nothing for ``idle_timeout`` seconds is closed, so idle clients do
+    not hold threads.
+    """
     endpoint = Endpoint(kg, time_limit, max_rows, workers)
-    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint})
+    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint, "timeout": idle_timeout})
     server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "daemon_threads": True})
     return server_class((host, port), handler)
