@@ -48,7 +48,7 @@ def test_synthetic_graph_passes_the_shapes(base):
 
 def test_synth_command(tmp_path):
     out = tmp_path / "grown.nt"
-    result = run_cli("synth", "--triples", "17500", "--seed", "2", "--out", str(out))
+    result = run_cli("synth", "--triples", "18500", "--seed", "2", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {out} ({len(out.read_text().splitlines())} triples)"
     too_small = run_cli("synth", "--triples", "100", "--out", str(tmp_path / "small.nt"))

@@ -263,8 +263,8 @@ class Builder:
 
     def display_names(self) -> None:
         """Materialise ``mfg:displayName``, the one short name answers show for an entity: its common
-        name, else the acronym its seed lists first (the official short form: DoD, not DOD), else
-        its label."""
+        name, else the acronym its seed lists first (editors list the agency's own usage first:
+        DoD, not DOD), else its label."""
         g = self.graph
         for node in sorted(set(g.subjects(MFG.definedIn, None))):
             common = sorted(g.objects(node, MFG.commonName))

@@ -19,7 +19,7 @@ offered as suggestions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher, get_close_matches
 
@@ -69,8 +69,7 @@ class Match:
     """The outcome of matching one value: the entities found, how, and what to say about it."""
 
     found: tuple[str, ...] = ()
-    how: str = "name"  # "name", "words", "spelling" or "none"
-    name: str | None = None  # the name the value was read as (guesses only)
+    how: str = "name"  # "name", "words", "spelling" (the last two are guesses) or "none"
     suggestions: tuple[str, ...] = ()
 
 
@@ -101,49 +100,45 @@ class Names:
 
     def match(self, value: str) -> Match:
         """Match ``value`` against every name (see the module docstring)."""
-        exact = self.exact
-        if normalise(value) in exact:
-            return Match(self._prefer_primary(exact[normalise(value)]))
+        key = normalise(value)
+        if key in self.exact:
+            return Match(self._prefer_primary(self.exact[key]))
         by_words = self._by_words(value)
         if by_words.found:
             return by_words
-        close = get_close_matches(normalise(value), list(exact), n=3, cutoff=CLOSE_NAME)
+        close = get_close_matches(key, list(self.exact), n=1, cutoff=CLOSE_NAME)
         if close:
-            return Match(self._prefer_primary(exact[close[0]]), "spelling", self._written(close[0]))
-        return Match(how="none", suggestions=self._suggest(value, exact))
+            return Match(self._prefer_primary(self.exact[close[0]]), "spelling")
+        return Match(how="none", suggestions=self._suggest(value))
 
     def _by_words(self, value: str) -> Match:
         wanted = words(value)
         if not wanted:
             return Match(how="none")
-        best: dict[str, tuple[tuple[int, int], str]] = {}  # entity -> (score, name), lowest score
+        # entity -> best (word costs, words of the name beyond the value's) over its names
+        best: dict[str, tuple[int, int]] = {}
         for entity, names in self.names.items():
-            for name in sorted(names):
+            for name in names:
                 have = words(name)
                 costs = [min((c for c in (_word_match(w, h) for h in have) if c is not None), default=None)
                          for w in wanted]
-                if None in costs:
-                    continue
-                score = (sum(costs), len(have) - len(wanted))
-                if entity not in best or score < best[entity][0]:
-                    best[entity] = (score, name)
-        candidates = sorted(self._prefer_primary(best), key=lambda e: (best[e][0], e))
+                if None not in costs:
+                    score = (sum(costs), len(have) - len(wanted))
+                    best[entity] = min(score, best.get(entity, score))
+        candidates = sorted(self._prefer_primary(best), key=lambda e: (best[e], e))
         if not candidates:
             return Match(how="none")
-        top = best[candidates[0]][0]
-        if len(candidates) == 1 or (top[1] == 0 and best[candidates[1]][0] != top):
-            return Match((candidates[0],), "words", best[candidates[0]][1])
+        top = best[candidates[0]]
+        if len(candidates) == 1 or (top[1] == 0 and best[candidates[1]] != top):
+            return Match((candidates[0],), "words")
         return Match(tuple(candidates), "words")
 
-    def _written(self, key: str) -> str:
-        return next(name for names in self.names.values() for name in sorted(names) if normalise(name) == key)
-
-    def _suggest(self, value: str, exact: Mapping[str, set[str]]) -> tuple[str, ...]:
+    def _suggest(self, value: str) -> tuple[str, ...]:
         """Up to five entities with a name close to ``value`` or sharing a word with it, for "did you mean"."""
-        close = get_close_matches(normalise(value), list(exact), n=5, cutoff=SUGGEST)
+        close = get_close_matches(normalise(value), list(self.exact), n=5, cutoff=SUGGEST)
         wanted = set(words(value))
-        sharing = sorted(key for key in exact if wanted & set(words(key)))
-        entities = dict.fromkeys(e for key in (*close, *sharing) for e in sorted(exact[key]))
+        sharing = sorted(key for key in self.exact if wanted & set(words(key)))
+        entities = dict.fromkeys(e for key in (*close, *sharing) for e in sorted(self.exact[key]))
         return tuple(self.label(e) for e in list(entities)[:5])
 
     def label(self, entity: str) -> str:
