@@ -9,6 +9,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -92,3 +97,39 @@ def seed_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
     return tmp_path
+
+
+# -- a served endpoint, started and stopped by PID, and plain HTTP requests to it ---------------
+
+def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `mfgkg serve` on a free loopback port; return the process and its base URL."""
+    process = subprocess.Popen([sys.executable, "-m", "mfgkg", "serve", "--port", "0", *args], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    line = process.stdout.readline() if process.stdout else ""
+    assert line.startswith("serving http://127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
+    return process, line.split()[1]
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def request(url: str, path: str = "sparql", *, query: str | None = None, accept: str | None = None,
+            data: bytes | None = None, content_type: str | None = None, method: str | None = None,
+            params: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Status, content type and body of one HTTP request (errors included)."""
+    fields = dict(params or {})
+    if query is not None:
+        fields["query"] = query
+    target = url + path + ("?" + urllib.parse.urlencode(fields) if fields else "")
+    req = urllib.request.Request(target, data=data, method=method)
+    if accept:
+        req.add_header("Accept", accept)
+    if content_type:
+        req.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")

@@ -124,7 +124,11 @@ def test_hostile_parameter_is_an_unmatched_value():
     (["query", "institutes", "-p", "founded_before=soon"],
      "error: query 'institutes': parameter 'founded_before': expected a year such as 2016, got 'soon'"),
     (["sparql", "SELECT ?x WHERE {"], "error: SPARQL syntax error"),
-    (["sparql", "DROP ALL"], "error: SPARQL syntax error"),
+    (["sparql", "DROP ALL"],
+     "error: updates are refused: the graph is read-only (mfgkg push replaces a store's graph)"),
+    (["sparql", "SELECT * WHERE " + "{" * 2500 + "}" * 2500], "error: query refused: it nests 2500 brackets deep"),
+    (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> {} }"],
+     "error: query refused: SERVICE <http://127.0.0.1:9/> is not an allowed endpoint (federation is off; "),
     (["sparql"], "error: give the query as an argument or with --file"),
     (["queries", "who-funds"], "error: unknown query 'who-funds'; did you mean 'who-funds-what'?"),
 ])

@@ -57,3 +57,40 @@ def test_runaway_nesting_is_refused(seed_copy):
     (seed_copy / "seeds" / "deep.yaml").write_text("peers: " + "[" * 50_000 + "]" * 50_000 + "\n")
     with pytest.raises(SeedError, match=r"^seeds/deep.yaml: malformed YAML"):
         load(seed_copy / "seeds")
+
+
+def test_an_alias_bomb_is_refused_quickly(seed_copy):
+    """Nine levels of nine aliases would expand to 387 million values; the loader stops at a million."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    (seed_copy / "seeds" / "bomb.yaml").write_text("\n".join(lines) + "\n")
+    with pytest.raises(SeedError) as error:
+        load(seed_copy / "seeds")
+    assert str(error.value) == "seeds/bomb.yaml: malformed YAML: aliases expand to more than 1,000,000 values"
+
+
+def test_an_alias_inside_itself_is_refused(seed_copy):
+    (seed_copy / "seeds" / "loop.yaml").write_text("peers: &loop\n  - *loop\n")
+    with pytest.raises(SeedError) as error:
+        load(seed_copy / "seeds")
+    assert str(error.value) == ("seeds/loop.yaml: malformed YAML: an alias refers to the structure that "
+                                "contains it")
+
+
+def test_the_anchors_the_real_seeds_use_still_load():
+    from conftest import ROOT
+
+    text = (ROOT / "seeds" / "technology-areas.yaml").read_text()
+    assert "&id001" in text and "*id001" in text
+    concepts = load(ROOT / "seeds").section("concepts")
+    assert len(concepts) == text.count("\n- id: ")
+
+
+def test_an_emptied_agencies_file_names_the_first_dangling_reference(seed_copy):
+    from mfgkg.builder import build_graph
+
+    (seed_copy / "seeds" / "agencies.yaml").write_text("")
+    with pytest.raises(SeedError) as error:
+        build_graph(seed_copy / "seeds", seed_copy / "ontology")
+    assert str(error.value) == ("seeds/institutes-dod.yaml: entity 'america-makes': field 'sponsor': "
+                                "unknown agency 'dod'")

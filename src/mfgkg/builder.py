@@ -6,6 +6,7 @@ an unknown reference stops the build with a :class:`SeedError` naming file, enti
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,7 +81,7 @@ class Builder:
 
     seeds: Seeds
     graph: Graph = field(default_factory=Graph)
-    ids: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+    ids: defaultdict[str, dict[str, URIRef]] = field(default_factory=lambda: defaultdict(dict))
     first_acronym: dict[URIRef, Node] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -90,7 +91,7 @@ class Builder:
         self.claims = ClaimWriter(self.graph, sources)
         for section, kind in KINDS.items():
             for rec in self.seeds.section(section):
-                self.ids.setdefault(kind, {})[rec.data["id"]] = URIRef(entity(kind, rec.data["id"]))
+                self.ids[kind][rec.data["id"]] = URIRef(entity(kind, rec.data["id"]))
         self.states = {r.data["code"]: r for r in self.seeds.section("states")}
         programs = self.seeds.section("program")
         self.program = URIRef(entity("program", programs[0].data["id"])) if programs else None

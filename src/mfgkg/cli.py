@@ -20,6 +20,7 @@ import click
 
 from . import paths
 from .errors import MfgkgError, MfgkgWarning
+from .workers import MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +35,10 @@ def _fail_cleanly(func: F) -> F:
                 return func(*args, **kwargs)
             except MfgkgError as exc:
                 click.echo(f"error: {exc}", err=True)
+                sys.exit(2)
+            except OSError as exc:  # an output path under a file, a full disk, a read-only directory
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"error: {where}{exc.strerror or exc.__class__.__name__}", err=True)
                 sys.exit(2)
             finally:
                 for warning in caught:
@@ -122,6 +127,11 @@ endpoint_option = click.option("--endpoint", default=None, metavar="URL",
                                     "(credentials: MFGKG_SPARQL_USER, MFGKG_SPARQL_PASSWORD).")
 graph_option = click.option("--graph", default=None, metavar="IRI",
                             help="With --endpoint: the named graph holding the data.")
+
+
+allow_service_option = click.option(
+    "--allow-service", "allow_service", multiple=True, metavar="HOST",
+    help="A host (or host:port) that SERVICE calls may reach; repeat for more. Without it, SERVICE is refused.")
 
 
 def store_options(func: F) -> F:
@@ -226,12 +236,13 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
 @click.argument("text", required=False)
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Read the query from this file.")
+@allow_service_option
 @store_options
 @seeds_option
 @ontology_option
 @_fail_cleanly
-def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, endpoint: str | None,
-           graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
+def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, ...], fmt: str, backend: str,
+           endpoint: str | None, graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
     """Run an ad hoc SPARQL query (TEXT or --file); CONSTRUCT and DESCRIBE print Turtle.
 
     The prefixes mfg:, id:, v:, schema:, org:, prov:, skos:, dcterms:, rdfs:, xsd: and others are predefined.
@@ -243,7 +254,8 @@ def sparql(text: str | None, query_file: Path | None, fmt: str, backend: str, en
             text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
-    _emit(_open(seeds_dir, ontology_dir, None, backend, endpoint, graph).run_sparql(text or ""), fmt)
+    kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph)
+    _emit(kg.run_sparql(text or "", allow_service=allow_service), fmt)
 
 
 @main.command()
@@ -308,18 +320,31 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
-              help="Seconds a query may run.")
+              help="Seconds a query may run; then its worker is stopped and replaced.")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Most rows or triples in one answer.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes answering queries (each holds a copy of the graph).")
+@click.option("--memory-limit", "memory_mib", default=MEMORY_MIB, show_default=True, type=click.IntRange(64, 1 << 20),
+              help="MiB of address space each worker may use beyond its reserved engine stack.")
+@click.option("--max-connections", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Open connections at once; more get 503.")
+@click.option("--cors", multiple=True, metavar="ORIGIN",
+              help="Let browser pages from ORIGIN (or * for any) read answers; repeat for more.")
+@click.option("--graph-name", default=None, metavar="IRI",
+              help="An IRI clients may give as default-graph-uri to mean the served graph.")
+@allow_service_option
 @input_options
 @_fail_cleanly
-def serve(host: str, port: int, time_limit: float, max_rows: int, seeds_dir: Path | None, ontology_dir: Path | None,
-          queries_dir: Path | None) -> None:
+def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None,
+          **settings: Any) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a query page at the root."""
-    from .serve import make_server
+    from .serve import ServeSettings, make_server
 
+    options = ServeSettings(**{k: tuple(v) if isinstance(v, tuple) else v for k, v in settings.items()})
+    kg = _open(seeds_dir, ontology_dir, queries_dir)
     try:
-        server = make_server(_open(seeds_dir, ontology_dir, queries_dir), host, port, time_limit, max_rows)
+        server = make_server(kg, host, port, options)
     except OSError as exc:
         raise MfgkgError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     bound_host, bound_port = server.server_address[:2]

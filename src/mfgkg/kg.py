@@ -9,7 +9,7 @@ notebooks.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from . import cache, paths
 from .catalogue import LIST_SEPARATOR, Catalogue
 from .errors import QueryError, UnmatchedValue
 from .params import Resolver, bind
+from .query_guard import check, on_large_stack
 from .results import BooleanResult, GraphResult, Result
 from .stores import Answer, Store, open_store
 
@@ -74,12 +75,15 @@ class KnowledgeGraph:
         result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
         return Answered(result, bound.unmatched, bound.readings)
 
-    def run_sparql(self, text: str, limit: int | None = None) -> Answer:
+    def run_sparql(self, text: str, limit: int | None = None, allow_service: Collection[str] = ()) -> Answer:
         """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined.
 
         With ``limit``, an answer of more rows or triples raises :class:`~mfgkg.errors.ResultTooLarge`.
+        Updates, shapes deep enough to crash the engine, and SERVICE calls to hosts not in
+        ``allow_service`` are refused with a :class:`~mfgkg.errors.QueryError` (see :mod:`mfgkg.query_guard`).
         """
-        return self.store.query(text, limit=limit)
+        check(text, allow_service)
+        return on_large_stack(self.store.query, text, limit=limit)
 
     def accepted(self, kind: str) -> str:
         """What a parameter of type ``kind`` accepts, in words, with the names it can take here."""

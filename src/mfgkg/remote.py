@@ -1,11 +1,13 @@
 """A SPARQL 1.1 server as a store: remote queries and a safe push of the built graph.
 
-Queries go over the SPARQL Protocol (SPARQLWrapper). Plain HTTP has no way to pre-bind
+Queries go over the SPARQL Protocol (:mod:`mfgkg.sparql_client`: one deadline per request,
+no redirects to other origins, one-line errors; answers are checked for shape). Plain HTTP has no way to pre-bind
 variables, so parameters are added as a ``VALUES`` block at the start of the query's outer
 group, each term written in N-Triples syntax with every special character escaped: a value
 can only ever be one RDF term. Credentials come from the environment
 (``MFGKG_SPARQL_USER``, ``MFGKG_SPARQL_PASSWORD``, ``MFGKG_SPARQL_AUTH`` = basic or digest),
-never from command-line arguments; ``MFGKG_SPARQL_TIMEOUT`` sets the seconds to wait (60).
+never from command-line arguments; ``MFGKG_SPARQL_TIMEOUT`` sets the seconds a whole request
+may take (60).
 
 ``push`` loads into a staging graph in batches, checks the triple count, and only then
 replaces the target graph with one ``MOVE``; if it stops part way, the target is untouched and
@@ -15,16 +17,19 @@ a new run starts the staging graph afresh.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import QueryError, StoreError
 from .prefixes import PREFIXES
+from .query_guard import QUERY_FORMS, UPDATE_FORMS, shape
 from .results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term, ntriples_term
-from .stores import XSD_STRING, Answer, capped
+from .sparql_client import Credentials, post
+from .stores import XSD_STRING, Answer, Dataset, capped
 
 if TYPE_CHECKING:
     import rdflib
@@ -61,20 +66,20 @@ def _timeout() -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise StoreError(f"{ENV_TIMEOUT}={raw!r}: expected a number of seconds") from None
-    if value <= 0:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
         raise StoreError(f"{ENV_TIMEOUT}={raw!r}: expected a positive number of seconds")
     return value
 
 
-def _credentials() -> tuple[str, str, str] | None:
+def _credentials() -> Credentials | None:
     user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
     if not user:
         return None
     auth = os.environ.get(ENV_AUTH, "basic").lower()
     if auth not in ("basic", "digest"):
         raise StoreError(f"{ENV_AUTH}={auth!r}: expected basic or digest")
-    return user, password or "", auth
+    return Credentials(user, password or "", auth)
 
 
 class RemoteStore:
@@ -91,80 +96,34 @@ class RemoteStore:
         self.update_endpoint = update_endpoint or endpoint
         self.graph = graph
         self.timeout = timeout if timeout is not None else _timeout()
+        self.credentials = _credentials()
 
-    def _client(self, update: bool = False) -> Any:
-        from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
-
-        client = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint)
-        client.setTimeout(max(1, round(self.timeout)))
-        credentials = _credentials()
-        if credentials:
-            user, password, auth = credentials
-            client.setCredentials(user, password)
-            if auth == "digest":
-                client.setHTTPAuth(DIGEST)
-        if self.graph and not update:
-            client.addDefaultGraph(self.graph)
-        if update:
-            client.setMethod(POST)
-        return client
-
-    def _call(self, client: Any, where: str) -> Any:
-        from urllib.error import HTTPError, URLError
-
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        try:
-            return client.query()
-        except HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{where}: HTTP {exc.code} {exc.reason}" + (f": {detail[0][:200]}" if detail else "")) \
-                from None
-        except SPARQLWrapperException as exc:
-            text = _server_message(type(exc).__name__, str(exc))
-            if type(exc).__name__ == "QueryBadFormed":
-                raise QueryError(f"SPARQL syntax error at {where}: {text}") from None
-            raise StoreError(f"{where}: {text}") from None
-        except TimeoutError:
-            raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
-        except URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise StoreError(f"{where}: no answer within {self.timeout:g} s") from None
-            raise StoreError(f"{where}: unreachable ({exc.reason})") from None
-        except OSError as exc:
-            raise StoreError(f"{where}: {exc.__class__.__name__}: {exc}") from None
-
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
-        from SPARQLWrapper import JSON, TURTLE
-
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None,
+              dataset: Dataset | None = None) -> Answer:
+        form = shape(text).form
+        if form not in QUERY_FORMS:
+            raise QueryError("SPARQL syntax error: updates are not queries (use push to change the store)"
+                             if form in UPDATE_FORMS else "SPARQL syntax error: expected SELECT, CONSTRUCT, "
+                             "DESCRIBE or ASK")
         body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-        full = PREFIX_BLOCK + with_values(body, bindings or {})
-        client = self._client()
-        client.setQuery(full)
-        form = client.queryType
-        if form in ("INSERT", "DELETE", "CREATE", "CLEAR", "DROP", "LOAD", "COPY", "MOVE", "ADD"):
-            raise QueryError("SPARQL syntax error: updates are not queries (use push to change the store)")
+        fields: dict[str, str | list[str]] = {"query": PREFIX_BLOCK + with_values(body, bindings or {})}
+        graphs = list(dataset.default) if dataset else ([self.graph] if self.graph else [])
+        if graphs:
+            fields["default-graph-uri"] = graphs
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        client.setReturnFormat(TURTLE if graph_form else JSON)
-        response = self._call(client, self.endpoint)
-        raw = response.response.read()
-        if graph_form:
-            return _graph_result(raw)
+        answer = post(self.endpoint, fields, "text/turtle" if graph_form else "application/sparql-results+json",
+                      self.timeout, self.credentials)
         try:
-            doc = json.loads(raw)
-        except ValueError:
-            raise StoreError(f"{self.endpoint}: answer is not SPARQL JSON results") from None
-        if "boolean" in doc:
-            return BooleanResult(bool(doc["boolean"]))
-        columns = tuple(doc["head"]["vars"])
-        rows = tuple(tuple(_term(b.get(c)) for c in columns) for b in capped(doc["results"]["bindings"], limit))
-        return Result(columns, rows)
+            text_answer = answer.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StoreError(f"{self.endpoint}: the answer is not UTF-8 text") from None
+        if graph_form:
+            return _graph_result(self.endpoint, text_answer)
+        return _select_result(self.endpoint, text_answer, limit)
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update on the update endpoint."""
-        client = self._client(update=True)
-        client.setQuery(text)
-        self._call(client, self.update_endpoint)
+        post(self.update_endpoint, {"update": text}, "*/*", self.timeout, self.credentials)
 
     def __len__(self) -> int:
         answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -179,30 +138,48 @@ class RemoteStore:
         return rdflib.Graph().parse(data=answer.turtle, format="turtle")
 
 
-HTTP_STATUS = {
-    "QueryBadFormed": "HTTP 400 bad request",
-    "Unauthorized": "HTTP 401 unauthorized (check MFGKG_SPARQL_USER, MFGKG_SPARQL_PASSWORD, MFGKG_SPARQL_AUTH)",
-    "EndPointNotFound": "HTTP 404 no SPARQL endpoint at this URL",
-    "URITooLong": "HTTP 414 query too long for GET",
-    "EndPointInternalError": "HTTP 500 server error",
-}
+TERM_TYPES = frozenset({"uri", "literal", "typed-literal", "bnode"})
 
 
-def _server_message(kind: str, text: str) -> str:
-    """Status and the first informative line of the server's answer in a SPARQLWrapper error."""
-    head, _, body = text.partition("Response:")
-    body = body.strip()
-    if body[:2] in ('b"', "b'"):
-        body = body[2:-1].replace("\\n", "\n")
-    lines = [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("<")]
-    summary = HTTP_STATUS.get(kind, head.strip().split(":", 1)[0])
-    return (f"{summary}: {lines[0]}" if lines else summary)[:300]
+def _select_result(endpoint: str, text: str, limit: int | None) -> Result | BooleanResult:
+    """SPARQL JSON results, checked for shape: anything else is one line naming what is wrong."""
+    def malformed(what: str) -> StoreError:
+        return StoreError(f"{endpoint}: the answer is not SPARQL JSON results ({what})")
+
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        raise malformed("not JSON") from None
+    if not isinstance(doc, dict):
+        raise malformed("not a JSON object")
+    if "boolean" in doc:
+        if not isinstance(doc["boolean"], bool):
+            raise malformed("boolean is not true or false")
+        return BooleanResult(doc["boolean"])
+    head, results = doc.get("head"), doc.get("results")
+    columns = head.get("vars") if isinstance(head, dict) else None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise malformed("no list of variable names in head.vars")
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(bindings, list):
+        raise malformed("no list of results.bindings")
+    rows = []
+    for row in capped(bindings, limit):
+        if not isinstance(row, dict):
+            raise malformed("a binding row is not an object")
+        rows.append(tuple(_term(row.get(c), malformed) for c in columns))
+    return Result(tuple(columns), tuple(rows))
 
 
-def _term(binding: Mapping[str, str] | None) -> Term | None:
+def _term(binding: object, malformed: Callable[[str], StoreError]) -> Term | None:
     if binding is None:
         return None
+    if (not isinstance(binding, dict) or binding.get("type") not in TERM_TYPES
+            or not all(isinstance(v, str) for v in binding.values())):
+        raise malformed("a bound value is not a term with a known type")
     kind = binding["type"]
+    if "value" not in binding:
+        raise malformed("a bound value has no value")
     if kind == "uri":
         return Term("uri", binding["value"])
     if kind == "bnode":
@@ -212,11 +189,14 @@ def _term(binding: Mapping[str, str] | None) -> Term | None:
     return Term("literal", binding["value"], None if lang or datatype in (None, XSD_STRING) else datatype, lang)
 
 
-def _graph_result(raw: bytes) -> GraphResult:
+def _graph_result(endpoint: str, text: str) -> GraphResult:
     """Triples from the server, re-serialised with the project's prefixes."""
     import rdflib
 
-    graph = rdflib.Graph().parse(data=raw.decode("utf-8"), format="turtle")
+    try:
+        graph = rdflib.Graph().parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib's parsers raise many exception types
+        raise StoreError(f"{endpoint}: the answer is not Turtle ({type(exc).__name__})") from None
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, replace=True)
     return GraphResult(graph.serialize(format="turtle"), len(graph))

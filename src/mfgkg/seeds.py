@@ -21,6 +21,7 @@ import yaml
 from .errors import SeedError
 from .namespaces import SLUG
 
+MAX_VALUES = 1_000_000  # values in one seed file once aliases are expanded; the largest real file has about 2,400
 MAX_AMOUNT = 10**15  # a quadrillion dollars: above any real figure, below float and int-to-text limits
 IRI_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -334,6 +335,40 @@ def load(root: Path) -> Seeds:
     return seeds
 
 
+def _check_expansion(doc: Any, rel: str) -> None:
+    """Refuse a document whose aliases expand to more than MAX_VALUES values, or refer to themselves.
+
+    YAML aliases share one object, so loading a "billion laughs" file is cheap but every later
+    walk over it is not. Sizes are counted once per shared object, so this check is quick.
+    """
+    sizes: dict[int, int] = {}
+    open_ids: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, (dict, list)):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in open_ids:
+            raise SeedError(rel, "malformed YAML: an alias refers to the structure that contains it")
+        open_ids.add(key)
+        children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_VALUES:
+                raise SeedError(rel, f"malformed YAML: aliases expand to more than {MAX_VALUES:,} values")
+        open_ids.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        size(doc)
+    except RecursionError:
+        raise SeedError(rel, "malformed YAML: nested too deeply") from None
+
+
 def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)
@@ -351,6 +386,7 @@ def _read_file(path: Path, rel: str, seeds: Seeds) -> Iterator[Record]:
         raise SeedError(rel, f"malformed YAML: a value cannot be read ({problem}); quote it if it is text") from None
     if doc is None:
         return
+    _check_expansion(doc, rel)
     if not isinstance(doc, dict):
         raise SeedError(rel, "top level must be a mapping of sections")
     for section, body in doc.items():

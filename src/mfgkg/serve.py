@@ -2,23 +2,25 @@
 
 ``GET /sparql?query=...`` and ``POST /sparql`` (form field ``query`` or an
 ``application/sparql-query`` body) answer with content negotiation: SPARQL results as JSON,
-XML, CSV or TSV, graphs as Turtle, N-Triples or JSON-LD. Updates are refused with 403, bad
-queries get 400 with the parser's message, answers over ``max_rows`` get 413 and queries over
-``time_limit`` seconds get 503; the server keeps serving after each. ``GET /`` is the query
-page, ``GET /queries`` the saved queries as runnable examples.
+XML, CSV or TSV, graphs as Turtle, N-Triples, JSON-LD or RDF/XML. ``format=`` chooses the
+syntax when it names one the answer can take; otherwise the Accept header decides.
+``GET /sparql`` without a query is the SPARQL Service Description.
 
-The time limit stops waiting for a query; the engine cannot be interrupted, so a query that
-never yields keeps one worker busy until it ends. ``workers`` bounds how many run at once;
-further requests wait for a free worker up to the time limit.
+Every query runs in a worker process (:mod:`mfgkg.workers`) with a memory cap and a real
+deadline, after :mod:`mfgkg.query_guard` has refused updates (403), shapes deep enough to
+crash the engine and SERVICE calls to hosts the operator did not allow (400). Answers over
+``max_rows`` get 413, queries past ``time_limit`` 503 (their worker is replaced), a crashed
+worker 500 with the reason; the server keeps serving after each. Connections are capped and
+closed when idle. ``GET /`` is the query page, ``GET /queries`` the saved queries as
+runnable examples.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,9 +31,13 @@ from xml.sax.saxutils import escape, quoteattr
 from .errors import MfgkgError, QueryError, ResultTooLarge
 from .formats import to_sparql_json
 from .kg import KnowledgeGraph
+from .query_guard import UpdateRefused, check
 from .results import BooleanResult, GraphResult, Result, Term, ntriples_term
+from .stores import Dataset
+from .workers import MEMORY_MIB, PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
 
 MAX_BODY = 1_000_000
+READ_ONLY = "this endpoint is read-only: updates are refused"
 IDLE_TIMEOUT = 30
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -45,11 +51,22 @@ GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/n-triples": "ntriples",
     "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "text/n3": "turtle",
+    "application/x-turtle": "turtle",
 }
 FORMAT_ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-                  "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
-                  "jsonld": "application/ld+json", "json-ld": "application/ld+json"}
+                  "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
+                  "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+                  "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
+                  "rdf+xml": "application/rdf+xml"}
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+HOST_HEADER = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$")
+
+
+class NotRepresentable(MfgkgError):
+    """The answer holds something the requested format cannot carry."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +137,12 @@ def results_xml(answer: Result | BooleanResult) -> str:
             cells.append(f"<binding name={quoteattr(column)}>{value}</binding>")
         out.append("<result>" + "".join(cells) + "</result>")
     out += ["</results>", "</sparql>"]
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    bad = XML_FORBIDDEN.search(text)
+    if bad:
+        raise NotRepresentable(f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot "
+                               "carry; ask for JSON, CSV or TSV results")
+    return text
 
 
 def results_csv(answer: Result) -> str:
@@ -142,43 +164,105 @@ def results_tsv(answer: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def boolean_as(answer: BooleanResult, syntax: str) -> str:
+    """An ASK answer as SPARQL results JSON or XML, or the bare word in CSV and TSV (as Oxigraph writes it)."""
+    if syntax == "json":
+        return json.dumps({"head": {}, "boolean": answer.value}) + "\n"
+    if syntax == "xml":
+        return results_xml(answer)
+    return "true\n" if answer.value else "false\n"
+
+
+RDF_SYNTAXES = {"ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML", "turtle": "TURTLE"}
+
+
 def graph_as(turtle: str, syntax: str) -> str:
-    """Re-serialise Turtle as N-Triples or JSON-LD."""
+    """Re-serialise Turtle as N-Triples, JSON-LD or RDF/XML (written by Oxigraph)."""
     import pyoxigraph
 
+    from .prefixes import PREFIXES
+
     triples = list(pyoxigraph.parse(turtle.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
-    target = pyoxigraph.RdfFormat.N_TRIPLES if syntax == "ntriples" else pyoxigraph.RdfFormat.JSON_LD
-    return pyoxigraph.serialize(triples, format=target).decode("utf-8")
+    target = getattr(pyoxigraph.RdfFormat, RDF_SYNTAXES[syntax])
+    prefixes = PREFIXES if syntax in ("rdfxml", "turtle") else None
+    return pyoxigraph.serialize(triples, format=target, prefixes=prefixes).decode("utf-8")
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+def service_description(endpoint_url: str, triples: int, graph_name: str | None, syntax: str) -> str:
+    """The SPARQL 1.1 Service Description: endpoint, language, result formats and the default dataset."""
+    import pyoxigraph as ox
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    service, dataset, graph = iri(endpoint_url + "#service"), ox.BlankNode(), ox.BlankNode()
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    out = [ox.Triple(service, rdf_type, iri(SD + "Service")),
+           ox.Triple(service, iri(SD + "endpoint"), iri(endpoint_url)),
+           ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+           ox.Triple(service, iri(SD + "defaultDataset"), dataset),
+           ox.Triple(dataset, rdf_type, iri(SD + "Dataset")),
+           ox.Triple(dataset, iri(SD + "defaultGraph"), graph),
+           ox.Triple(graph, rdf_type, iri(SD + "Graph")),
+           ox.Triple(graph, iri("http://rdfs.org/ns/void#triples"),
+                     ox.Literal(str(triples), datatype=iri("http://www.w3.org/2001/XMLSchema#integer")))]
+    out += [ox.Triple(service, iri(SD + "resultFormat"), iri("http://www.w3.org/ns/formats/" + name))
+            for name in RESULT_FORMATS]
+    if graph_name:
+        out.append(ox.Triple(dataset, iri(SD + "defaultGraph"), iri(graph_name)))
+    target = getattr(ox.RdfFormat, RDF_SYNTAXES[syntax])
+    prefixes = {"sd": SD, "void": "http://rdfs.org/ns/void#"} if syntax in ("turtle", "rdfxml") else None
+    return ox.serialize(out, format=target, prefixes=prefixes).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Everything an operator can set about the endpoint, with the command line's defaults."""
+
+    time_limit: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    memory_mib: int = MEMORY_MIB
+    allow_service: tuple[str, ...] = ()
+    cors: tuple[str, ...] = ()
+    max_connections: int = 64
+    idle_timeout: float = IDLE_TIMEOUT
+    graph_name: str | None = None
 
 
 class Endpoint:
-    """Answers SPARQL Protocol requests against one loaded graph, within time and size limits."""
+    """Answers SPARQL Protocol requests against one graph; queries run in a :class:`WorkerPool`."""
 
-    def __init__(self, kg: KnowledgeGraph, time_limit: float = 10.0, max_rows: int = 10_000, workers: int = 4):
+    def __init__(self, kg: KnowledgeGraph, settings: ServeSettings = ServeSettings()):
+        snapshot = getattr(kg.store, "snapshot", None)
+        if snapshot is None:
+            raise MfgkgError("serve needs a local graph, not a remote endpoint")
         self.kg = kg
-        self.time_limit = time_limit
-        self.max_rows = max_rows
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
-        self.busy = threading.BoundedSemaphore(workers)
+        self.settings = settings
+        self.triples = len(kg)
+        self.pool = WorkerPool(kg.backend, snapshot(),
+                               PoolSettings(settings.workers, settings.time_limit, settings.memory_mib))
 
-    def answer(self, query: str, accept: str | None, fmt: str | None = None) -> Reply:
-        """Run ``query`` and serialise the answer as the client asked."""
+    def answer(self, query: str, accept: str | None, fmt: str | None = None,
+               dataset: Dataset | None = None) -> Reply:
+        """Run ``query`` in a worker and serialise the answer as the client asked."""
         if not query.strip():
             return Reply.error(HTTPStatus.BAD_REQUEST, "missing query: give the query parameter or a query body")
-        if not self.busy.acquire(timeout=self.time_limit):
-            return Reply.error(HTTPStatus.SERVICE_UNAVAILABLE, "all query workers stayed busy; try again shortly")
-        future = self.pool.submit(self.kg.run_sparql, query, self.max_rows)
-        future.add_done_callback(lambda _: self.busy.release())
         try:
-            result = future.result(timeout=self.time_limit)
-        except FutureTimeout:
-            return Reply.error(HTTPStatus.SERVICE_UNAVAILABLE,
-                               f"query exceeded the {self.time_limit:g} s time limit")
+            check(query, self.settings.allow_service)
+            result = self.pool.run(query, self.settings.max_rows, dataset)
+        except UpdateRefused:
+            return Reply.error(HTTPStatus.FORBIDDEN, READ_ONLY)
+        except (WorkerBusy, QueryTimeout) as exc:
+            return Reply.error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
         except ResultTooLarge as exc:
             return Reply.error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
         except QueryError as exc:
-            if _looks_like_update(query):
-                return Reply.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
             return Reply.error(HTTPStatus.BAD_REQUEST, str(exc))
         except MfgkgError as exc:
             return Reply.error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
@@ -187,21 +271,27 @@ class Endpoint:
     def _serialise(self, result: Result | GraphResult | BooleanResult, accept: str | None,
                    fmt: str | None) -> Reply:
         offered = GRAPH_TYPES if isinstance(result, GraphResult) else SELECT_TYPES
-        if isinstance(result, BooleanResult):
-            offered = {k: v for k, v in SELECT_TYPES.items() if v in ("json", "xml")}
-        wanted = FORMAT_ALIASES.get(fmt.lower(), fmt) if fmt else None
-        media = wanted if wanted in offered else accepted(accept, offered)
-        if media is None or (fmt and wanted not in offered):
+        media = negotiate(offered, accept, fmt)
+        if media is None:
             return Reply.error(HTTPStatus.NOT_ACCEPTABLE,
                                f"cannot answer this query as {fmt or accept}; offered: {', '.join(offered)}")
         syntax = offered[media]
-        if isinstance(result, GraphResult):
-            text = result.turtle if syntax == "turtle" else graph_as(result.turtle, syntax)
-        elif isinstance(result, BooleanResult):
-            boolean = json.dumps({"head": {}, "boolean": result.value}) + "\n"
-            text = boolean if syntax == "json" else results_xml(result)
-        else:
-            text = {"json": to_sparql_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}[syntax](result)
+        try:
+            if isinstance(result, GraphResult):
+                text = result.turtle if syntax == "turtle" else graph_as(result.turtle, syntax)
+            elif isinstance(result, BooleanResult):
+                text = boolean_as(result, syntax)
+            else:
+                text = {"json": to_sparql_json, "xml": results_xml, "csv": results_csv,
+                        "tsv": results_tsv}[syntax](result)
+        except NotRepresentable as exc:
+            return Reply.error(HTTPStatus.NOT_ACCEPTABLE, str(exc))
+        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", text.encode("utf-8"))
+
+    def description(self, endpoint_url: str, accept: str | None) -> Reply:
+        """The SPARQL 1.1 Service Description of this endpoint, in the RDF syntax the client accepts."""
+        media = negotiate(GRAPH_TYPES, accept, None) or "text/turtle"
+        text = service_description(endpoint_url, self.triples, self.settings.graph_name, GRAPH_TYPES[media])
         return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", text.encode("utf-8"))
 
     def catalogue(self) -> Reply:
@@ -212,18 +302,16 @@ class Endpoint:
         return Reply(HTTPStatus.OK, "application/json", json.dumps(items, indent=1).encode("utf-8"))
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
 
 
-UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-def _looks_like_update(text: str) -> bool:
-    """True if the first keyword after comments and PREFIX/BASE declarations starts an update."""
-    body = re.sub(r"#[^\n]*", " ", text)
-    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
-    first = re.match(r"\s*([A-Za-z]+)", body)
-    return bool(first) and first.group(1).upper() in UPDATE_WORDS
+def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> str | None:
+    """The media type to answer with: ``format=`` when it names an offered one, else the Accept header's choice."""
+    if fmt:
+        wanted = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        if wanted in offered:
+            return wanted
+    return accepted(accept, offered)
 
 
 def page() -> bytes:
@@ -232,10 +320,11 @@ def page() -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """HTTP front of an :class:`Endpoint`; one instance per request."""
+    """HTTP/1.1 front of an :class:`Endpoint`; one instance per connection."""
 
     endpoint: Endpoint
     server_version = "mfgkg"
+    protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT  # seconds a connection may sit idle before the server closes it
 
     def log_message(self, format: str, *args: object) -> None:
@@ -245,15 +334,41 @@ class Handler(BaseHTTPRequestHandler):
         """The Server header names the program only, not the Python version behind it."""
         return self.server_version
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors the HTTP layer finds (bad request line, headers too long) as one plain line, then close."""
+        self.close_connection = True
+        self.request_version = self.protocol_version  # a status line even when the request's version was refused
+        head_only = getattr(self, "command", None) == "HEAD"
+        self._send(Reply.error(HTTPStatus(code), message or HTTPStatus(code).phrase), head_only=head_only)
+
+    def _cors_headers(self) -> None:
+        allowed = self.endpoint.settings.cors
+        headers = getattr(self, "headers", None)  # absent when the request line itself was refused
+        origin = headers.get("Origin") if headers is not None else None
+        if "*" in allowed:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        elif origin and origin in allowed:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+
     def _send(self, reply: Reply, head_only: bool = False) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self._cors_headers()
         self.end_headers()
         if not head_only:
             self.wfile.write(reply.body)
+
+    def _endpoint_url(self) -> str:
+        """This endpoint's URL as the client addressed it (the Host header when well formed)."""
+        host = self.headers.get("Host") or ""
+        if not HOST_HEADER.match(host):
+            address, port = self.server.server_address[:2]
+            host = f"{address}:{port}"
+        return f"http://{host}/sparql"
 
     def _get(self) -> Reply:
         url = urlsplit(self.path)
@@ -262,7 +377,10 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/queries":
             return self.endpoint.catalogue()
         if url.path == "/sparql":
-            return self._sparql(parse_qs(url.query, keep_blank_values=True), None)
+            form = parse_qs(url.query, keep_blank_values=True)
+            if not form.get("query") and "update" not in form:
+                return self.endpoint.description(self._endpoint_url(), self.headers.get("Accept"))
+            return self._sparql(form, None)
         return Reply.error(HTTPStatus.NOT_FOUND, f"no such page: {url.path}")
 
     def do_GET(self) -> None:
@@ -276,10 +394,12 @@ class Handler(BaseHTTPRequestHandler):
         try:
             length = int(self.headers.get("Content-Length", "0"))
         except ValueError:
-            self._send(Reply.error(HTTPStatus.BAD_REQUEST, "Content-Length is not a number"))
-            return
+            length = -1
         if length > MAX_BODY or length < 0:
-            self._send(Reply.error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes"))
+            self.close_connection = True  # the body was not read, so the connection cannot be reused
+            self._send(Reply.error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE if length > MAX_BODY else HTTPStatus.BAD_REQUEST,
+                                   f"request body over {MAX_BODY} bytes" if length > MAX_BODY
+                                   else "Content-Length is not a number"))
             return
         raw = self.rfile.read(length)
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -289,11 +409,14 @@ class Handler(BaseHTTPRequestHandler):
             self._send(Reply.error(HTTPStatus.BAD_REQUEST, "request body is not UTF-8"))
             return
         if kind == "application/sparql-update":
-            self._send(Reply.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"))
+            self._send(Reply.error(HTTPStatus.FORBIDDEN, READ_ONLY))
         elif kind == "application/sparql-query":
-            self._send(self._sparql(parse_qs(urlsplit(self.path).query), text))
+            self._send(self._sparql(parse_qs(url.query, keep_blank_values=True), text))
         elif kind == "application/x-www-form-urlencoded":
-            self._send(self._sparql(parse_qs(text, keep_blank_values=True), None))
+            form = parse_qs(url.query, keep_blank_values=True)
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                form.setdefault(key, []).extend(values)
+            self._send(self._sparql(form, None))
         else:
             self._send(Reply.error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                                    "send application/x-www-form-urlencoded or application/sparql-query"))
@@ -302,6 +425,18 @@ class Handler(BaseHTTPRequestHandler):
         """The headers GET would send, status included, without the body."""
         self._send(self._get(), head_only=True)
 
+    def do_OPTIONS(self) -> None:
+        """What the endpoint allows; with ``--cors``, the answer to a browser's preflight."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self._cors_headers()
+        if self.endpoint.settings.cors:
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Max-Age", "600")
+        self.end_headers()
+
     def _method_not_allowed(self) -> None:
         self._send(Reply.error(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not supported; use GET or POST"))
 
@@ -309,26 +444,65 @@ class Handler(BaseHTTPRequestHandler):
 
     def _sparql(self, form: dict[str, list[str]], body: str | None) -> Reply:
         if "update" in form:
-            return Reply.error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
-        if "default-graph-uri" in form or "named-graph-uri" in form:
-            return Reply.error(HTTPStatus.BAD_REQUEST,
-                               "this endpoint serves one default graph; default-graph-uri and named-graph-uri "
-                               "are not supported")
+            return Reply.error(HTTPStatus.FORBIDDEN, READ_ONLY)
         queries = form.get("query", [])
         if body is None and len(queries) != 1:
             return Reply.error(HTTPStatus.BAD_REQUEST, "give exactly one query parameter")
+        default, named = tuple(form.get("default-graph-uri", [])), tuple(form.get("named-graph-uri", []))
+        dataset = Dataset(default, named, self.endpoint.settings.graph_name) if default or named else None
         fmt = (form.get("format") or [None])[0]
-        return self.endpoint.answer(body if body is not None else queries[0], self.headers.get("Accept"), fmt)
+        return self.endpoint.answer(body if body is not None else queries[0], self.headers.get("Accept"), fmt,
+                                    dataset)
 
 
-def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, time_limit: float = 10.0,
-                max_rows: int = 10_000, workers: int = 4, idle_timeout: float = IDLE_TIMEOUT) -> ThreadingHTTPServer:
+class Server(ThreadingHTTPServer):
+    """A threading HTTP server that caps open connections and stops the endpoint's workers on close."""
+
+    request_queue_size = 128
+    daemon_threads = True
+    endpoint: Endpoint
+
+    def __init__(self, address: tuple[str, int], handler: type[Handler], endpoint: Endpoint):
+        self.endpoint = endpoint
+        self._slots = threading.BoundedSemaphore(endpoint.settings.max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """Serve the connection on a thread if a slot is free; otherwise answer 503 and close it."""
+        if not self._slots.acquire(blocking=False):
+            body = b"too many open connections; try again shortly\n"
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """A connection that fails mid-request (a client gone, a reset) is closed without printing."""
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.endpoint.close()
+
+
+def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000,
+                settings: ServeSettings = ServeSettings()) -> Server:
     """An HTTP server for ``kg`` (not yet serving); port 0 picks a free port (see ``server_address``).
 
-    A connection that sends nothing for ``idle_timeout`` seconds is closed, so idle clients do
-    not hold threads.
+    The query workers start here; ``server_close()`` stops them. A connection that sends
+    nothing for ``settings.idle_timeout`` seconds is closed, so idle clients do not hold threads.
     """
-    endpoint = Endpoint(kg, time_limit, max_rows, workers)
-    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint, "timeout": idle_timeout})
-    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "daemon_threads": True})
-    return server_class((host, port), handler)
+    endpoint = Endpoint(kg, settings)
+    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint, "timeout": settings.idle_timeout})
+    try:
+        return Server((host, port), handler, endpoint)
+    except BaseException:
+        endpoint.close()
+        raise

@@ -8,6 +8,7 @@ spliced into the query text), and return store-independent :mod:`mfgkg.results`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -26,6 +27,19 @@ BACKENDS = ("oxigraph", "rdflib")
 Answer = Result | GraphResult | BooleanResult
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset named by a client: default-graph IRIs and named-graph IRIs.
+
+    The graph is stored as the store's default graph; ``served_as`` is the IRI clients may
+    use to name it (so ``default-graph-uri`` with that IRI means the whole graph).
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    served_as: str | None = None
+
+
 class Store(Protocol):
     """What the query layer needs from a store."""
 
@@ -33,10 +47,13 @@ class Store(Protocol):
 
     def __len__(self) -> int: ...
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None,
+              dataset: Dataset | None = None) -> Answer:
         """Run any SPARQL query form; ``bindings`` pre-bind projected variables.
 
         With ``limit``, more than that many rows or triples raises :class:`ResultTooLarge`.
+        ``dataset`` replaces the query's RDF dataset (the protocol's default-graph-uri and
+        named-graph-uri).
         """
         ...
 
@@ -80,7 +97,7 @@ class OxigraphStore:
                 self._store.bulk_load(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)
             else:
                 self._store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, MemoryError) as exc:  # MemoryError: a term over 16 MiB
             raise StoreError(f"{ntriples or 'graph'}: cannot load N-Triples ({_first_line(exc)})") from None
 
     @classmethod
@@ -114,11 +131,28 @@ class OxigraphStore:
             return Term("literal", node.value, None, node.language)
         return Term("literal", node.value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
+    def snapshot(self) -> Path | bytes:
+        """Where another process can load the same graph: the N-Triples file, or its bytes."""
+        return self._path if self._path is not None else bytes(self._data or b"")
+
+    def _dataset(self, dataset: Dataset | None) -> dict[str, Any]:
+        ox = self._ox
+        if dataset is None:
+            return {}
+        # As with FROM NAMED and no FROM, naming only named graphs leaves the default graph empty.
+        options: dict[str, Any] = {"default_graph": [ox.DefaultGraph() if iri == dataset.served_as
+                                                     else ox.NamedNode(iri) for iri in dataset.default]}
+        if dataset.named:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
+        return options
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None,
+              dataset: Dataset | None = None) -> Answer:
         ox = self._ox
         substitutions = {ox.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+            answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None,
+                                       **self._dataset(dataset))
         except SyntaxError as exc:
             raise _syntax_error(exc) from None
         except RuntimeError as exc:
@@ -162,6 +196,7 @@ class RdflibStore:
     def __init__(self, ntriples: Path | None = None, graph: rdflib.Graph | None = None):
         import rdflib
 
+        self._path = Path(ntriples) if ntriples is not None and graph is None else None
         if graph is None:
             graph = rdflib.Graph()
             try:
@@ -197,9 +232,19 @@ class RdflibStore:
         datatype = None if node.datatype is None or str(node.datatype) == XSD_STRING else str(node.datatype)
         return Term("literal", str(node), datatype, node.language)
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None) -> Answer:
+    def snapshot(self) -> Path | bytes:
+        """Where another process can load the same graph: the N-Triples file, or its bytes."""
+        if self._path is not None:
+            return self._path
+        return self._graph.serialize(format="nt", encoding="utf-8")
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None,
+              dataset: Dataset | None = None) -> Answer:
         from pyparsing.exceptions import ParseException
 
+        if dataset is not None and (dataset.named or any(iri != dataset.served_as for iri in dataset.default)):
+            raise QueryError("the rdflib backend cannot choose graphs: default-graph-uri and named-graph-uri "
+                             "need the oxigraph backend")
         init = {k: self._native(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._graph.query(text, initNs=PREFIXES, initBindings=init)
@@ -223,10 +268,14 @@ class RdflibStore:
         return self._graph
 
 
-def open_store(ntriples: Path, backend: str = "oxigraph") -> Store:
-    """Load N-Triples into the named embedded backend."""
+def open_store(ntriples: Path | bytes, backend: str = "oxigraph") -> Store:
+    """Load N-Triples (a file, or bytes as from ``snapshot()``) into the named embedded backend."""
     if backend == "oxigraph":
-        return OxigraphStore(ntriples)
+        return OxigraphStore(data=ntriples) if isinstance(ntriples, bytes) else OxigraphStore(ntriples)
     if backend == "rdflib":
+        if isinstance(ntriples, bytes):
+            import rdflib
+
+            return RdflibStore(graph=rdflib.Graph().parse(data=ntriples, format="nt"))
         return RdflibStore(ntriples)
     raise QueryError(f"unknown backend '{backend}' (choose from {', '.join(BACKENDS)})")

@@ -1,0 +1,67 @@
+"""SPARQL text as tokens, following the terminals of the SPARQL 1.1 grammar.
+
+Code that needs to know something about a query's text (its form, how deeply it nests, which
+SERVICE endpoints it names) reads these tokens instead of searching the text, so a keyword
+inside a string, an IRI, a comment or a prefixed name (``ex:limit``) is never mistaken for
+syntax. The lexer does not parse: it only classifies each piece of text, and text it cannot
+classify becomes an ``error`` token for the engine's parser to report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+# Order matters: long strings before short ones, IRIs before the "<" operator, and the
+# two-character operators before their one-character prefixes.
+_PATTERNS = (
+    ("space", r"\s+"),
+    ("comment", r"#[^\n\r]*"),
+    ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+               r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""),
+    ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+    ("var", r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+"),
+    ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+    ("number", r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"),
+    ("name", r"(?:[A-Za-z_\u00C0-\uFFFF][\w\u00B7\u00C0-\uFFFF.-]*)?:"
+             r"(?:[\w\u00B7\u00C0-\uFFFF%:\\.-]*[\w\u00B7\u00C0-\uFFFF%:-])?"
+             r"|_:[\w\u00C0-\uFFFF](?:[\w\u00B7\u00C0-\uFFFF.-]*[\w\u00B7\u00C0-\uFFFF-])?"),
+    ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("open", r"[{(\[]"),
+    ("close", r"[})\]]"),
+    ("operator", r"\^\^|\|\||&&|!=|<=|>=|[.,;=<>!+\-*/|^?]"),
+    ("error", r"."),
+)
+
+
+@cache
+def _token_pattern() -> re.Pattern[str]:
+    """The lexer as one pattern, compiled on first use (it takes tens of milliseconds)."""
+    return re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS), re.DOTALL)
+
+
+SKIPPED = frozenset({"space", "comment"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its kind (a group name above), its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def keyword(self) -> str | None:
+        """The upper-cased text if this is a bare word (a keyword or the ``a`` shorthand), else None."""
+        return self.text.upper() if self.kind == "word" else None
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (whitespace and comments left out)."""
+    for match in _token_pattern().finditer(text):
+        kind = match.lastgroup or "error"
+        if kind not in SKIPPED:
+            yield Token(kind, match.group(), match.start())

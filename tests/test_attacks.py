@@ -1,0 +1,439 @@
+"""The standing attack suite: what a hostile client can send `mfgkg serve`, and what a hostile
+server can answer our client. Every case asserts the answer (status and one-line message), then
+that the server still answers the next request with the graph unchanged.
+
+All traffic is on 127.0.0.1; servers are started and stopped by PID.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from conftest import request, start, stop
+from mfgkg.errors import QueryError, StoreError
+from mfgkg.query_guard import MAX_DEPTH, MAX_OPERATORS
+from mfgkg.remote import RemoteStore
+
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def nested(depth: int, opener: str = "{", closer: str = "}", inner: str = "?s ?p ?o") -> str:
+    return opener * depth + inner + closer * depth
+
+
+DEEP = {
+    "2,500 nested groups": "SELECT * WHERE " + nested(2500),
+    "5,000 nested parentheses in a FILTER": "SELECT * WHERE { ?s ?p ?o FILTER" + nested(5000, "(", ")", "1") + "}",
+    "5,000 nested OPTIONAL": "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 5000 + "}" * 5001,
+    "10,000-branch UNION": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
+    "2,000-step property path": "SELECT * WHERE { ?s " + "/".join(["mfg:sponsor"] * 2000) + " ?o }",
+    "2,000 joined patterns": "SELECT * WHERE { " + " . ".join(f"?s{i} ?p ?o{i}" for i in range(2000)) + " }",
+    "20,000 additions": "SELECT * WHERE { ?s ?p ?o FILTER(?o = " + "+".join(["1"] * 20_000) + ") }",
+}
+
+
+@pytest.fixture(scope="module")
+def target(triples: int) -> Iterator[str]:
+    """A server with small limits, so the memory and time attacks are quick."""
+    process, url = start("--time-limit", "2", "--memory-limit", "384", "--workers", "2", "--max-rows", "1000",
+                         "--max-connections", "16", "--cors", "https://analyst.example")
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="module")
+def triples(kg) -> int:
+    return len(kg)
+
+
+def still_serving(url: str, triples: int) -> None:
+    """The server answers a plain query, and the graph holds what it held at the start."""
+    status, _, body = request(url, query=TRIPLES)
+    assert status == 200, body
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(triples)
+
+
+def one_line(body: str) -> str:
+    assert body.endswith("\n") and body.count("\n") == 1, body
+    return body.strip()
+
+
+@pytest.mark.parametrize("name", list(DEEP))
+def test_stack_attacks_are_refused_before_the_engine(target, triples, name):
+    status, kind, body = request(target, data=DEEP[name].encode(), content_type="application/sparql-query")
+    assert (status, kind) == (400, "text/plain; charset=utf-8")
+    assert one_line(body).startswith("query refused: it ")
+    still_serving(target, triples)
+
+
+def test_generated_nesting_and_chains_never_take_the_server_down(target, triples):
+    """A seeded fuzz of nesting and chains on both sides of the limits: refused above them,
+    answered (or stopped by the time limit) at or below them, and the server stays up."""
+    rng = random.Random(14)
+    shapes: list[Callable[[int], str]] = [
+        lambda n: "ASK " + nested(n),
+        lambda n: "ASK { ?s ?p ?o FILTER" + nested(n, "(", ")", "true") + "}",
+        lambda n: "ASK { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * n + "}" * (n + 1),
+        lambda n: "SELECT (" + nested(n, "STR(", ")", "?s") + " AS ?x) WHERE { ?s ?p ?o } LIMIT 1",
+    ]
+    chains: list[Callable[[int], str]] = [
+        lambda n: "ASK { " + " UNION ".join(["{ ?s a ?o }"] * n) + " }",
+        lambda n: "ASK { ?s " + "|".join(["mfg:sponsor"] * n) + " ?o }",
+        lambda n: "ASK { ?s ?p ?o FILTER(" + " || ".join(["?o = 1"] * n) + ") }",
+    ]
+    for _ in range(12):
+        depth = rng.choice([rng.randint(1, MAX_DEPTH - 2), rng.randint(MAX_DEPTH + 1, 4000)])
+        chain = rng.choice([rng.randint(2, 200), rng.randint(MAX_OPERATORS + 1, 20_000)])
+        for text, over in ((rng.choice(shapes)(depth), depth + 2 > MAX_DEPTH),
+                           (rng.choice(chains)(chain), chain > MAX_OPERATORS)):
+            status, _, body = request(target, data=text.encode(), content_type="application/sparql-query")
+            if over:
+                assert status == 400 and body.startswith("query refused: it "), (status, body[:200])
+            else:
+                assert status in (200, 503), (status, body[:200])
+    still_serving(target, triples)
+
+
+class Recorder:
+    """A loopback socket that counts the connections it is offered (it never answers)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+
+    def connections(self) -> int:
+        count = 0
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except TimeoutError:
+                return count
+            conn.close()
+            count += 1
+
+
+@pytest.mark.parametrize("form", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:{port}/x> { ?s ?p ?o } }",
+    "PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
+    "select * where { service <http://127.0.0.1:{port}/> { ?s ?p ?o } }",
+])
+def test_service_is_refused_and_nothing_is_fetched(target, triples, form):
+    recorder = Recorder()
+    text = form.replace("{port}", str(recorder.port))
+    status, _, body = request(target, query=text)
+    assert status == 400 and one_line(body).startswith("query refused: SERVICE <")
+    assert "federation is off" in body
+    assert recorder.connections() == 0
+    still_serving(target, triples)
+
+
+def test_the_word_service_in_a_string_or_a_name_is_not_a_service_call(target):
+    status, _, body = request(target, query='SELECT ("SERVICE <http://127.0.0.1:1/>" AS ?x) WHERE {}')
+    assert status == 200 and "SERVICE <http://127.0.0.1:1/>" in body
+    status, _, _ = request(target, query="PREFIX service: <http://x/> ASK { ?s service:limit ?o }")
+    assert status == 200
+
+
+def test_an_allowed_service_host_is_reached(kg, triples):
+    """With --allow-service naming the server's own host and port, federation works (to itself)."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    process, url = start("--port", str(port), "--allow-service", f"127.0.0.1:{port}", "--time-limit", "20")
+    try:
+        text = (f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> "
+                "{ ?i a <https://w3id.org/mfgkg/ontology#Institute> } }")
+        status, _, body = request(url, query=text)
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "19"
+        other = request(url, query="SELECT * WHERE { SERVICE <http://127.0.0.2:9/sparql> { ?s ?p ?o } }")
+        assert other[0] == 400 and f"allowed hosts: 127.0.0.1:{port}" in other[2]
+        still_serving(url, triples)
+    finally:
+        stop(process)
+
+
+MEMORY = {
+    "cross product sorted": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1",
+    "ten nested REPLACE": "SELECT ?x WHERE { BIND(" + "REPLACE(" * 10 + '"aaaaaaaaaa"'
+                          + ', "a", "aaaaaaaaaa")' * 10 + " AS ?x) }",
+}
+
+
+@pytest.mark.parametrize("name", list(MEMORY))
+def test_memory_bombs_cost_one_worker_not_the_server(target, triples, name):
+    status, _, body = request(target, query=MEMORY[name])
+    assert status in (500, 503), body
+    message = one_line(body)
+    assert (message.startswith("the query stopped its worker (signal SIGABRT: memory allocation of ")
+            and message.endswith("; memory cap 384 MiB)")) or "time limit" in message, message
+    still_serving(target, triples)
+
+
+def test_slow_queries_are_stopped_at_the_deadline_and_later_queries_are_served(target, triples):
+    """Four slow queries at once on two workers: each ends by its deadline, then a plain query is served."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answers: list[tuple[int, str]] = []
+
+    def ask() -> None:
+        status, _, body = request(target, query=slow)
+        answers.append((status, body))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 4 and all(status == 503 for status, _ in answers), answers
+    assert {body.split(" and was")[0] for _, body in answers} <= {
+        "query exceeded the 2 s time limit", "all 2 query workers stayed busy for 2 s; try again shortly\n"}
+    assert time.monotonic() - started < 20
+    still_serving(target, triples)
+
+
+def test_connections_beyond_the_cap_get_503_and_idle_ones_do_not_starve_the_server(target, triples):
+    host, port = target.split("//")[1].split("/")[0].split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(16)]
+    try:
+        time.sleep(0.3)
+        with socket.create_connection((host, int(port)), timeout=10) as extra:
+            extra.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert extra.recv(200).startswith(b"HTTP/1.1 503 Service Unavailable")
+    finally:
+        for conn in idle:
+            conn.close()
+    time.sleep(0.3)
+    still_serving(target, triples)
+
+
+@pytest.mark.parametrize(("raw", "status"), [
+    (b"GET / HTTP/9.9\r\n\r\n", b"505"),
+    (b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", b"501"),
+    (b"GET /" + b"x" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+    (b"GET /sparql HTTP/1.1\r\nHost: x\r\n" + b"X-Flood: y\r\n" * 200 + b"\r\n", b"431"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", b"413"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", b"400"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 2\r\n\r\n"
+     b"\xff\xfe", b"400"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n", b"200"),
+])
+def test_malformed_http_is_answered_not_crashed_on(target, triples, raw, status):
+    host, port = target.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(raw)
+        conn.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == status, received[:300]
+    if status != b"200":
+        assert b"Content-Type: text/plain; charset=utf-8" in head and body.count(b"\n") == 1, received
+    still_serving(target, triples)
+
+
+def test_xml_results_never_carry_characters_xml_cannot(target, triples):
+    status, _, body = request(target, query='SELECT ("a\\u0001b" AS ?x) WHERE {}',
+                              accept="application/sparql-results+xml")
+    assert status == 406 and one_line(body) == ("the answer holds the character U+0001, which XML 1.0 cannot "
+                                                "carry; ask for JSON, CSV or TSV results")
+    assert request(target, query='SELECT ("a\\u0001b" AS ?x) WHERE {}')[0] == 200
+    still_serving(target, triples)
+
+
+def test_cors_is_granted_only_to_the_named_origin(target):
+    import urllib.request
+
+    def headers(origin: str, method: str = "GET") -> dict[str, str]:
+        req = urllib.request.Request(target + "sparql?query=ASK%7B%7D", method=method, headers={"Origin": origin})
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return {k.lower(): v for k, v in response.headers.items()} | {"status": str(response.status)}
+
+    assert headers("https://analyst.example")["access-control-allow-origin"] == "https://analyst.example"
+    assert "access-control-allow-origin" not in headers("https://elsewhere.example")
+    preflight = headers("https://analyst.example", "OPTIONS")
+    assert preflight["status"] == "204" and preflight["access-control-allow-methods"] == "GET, HEAD, POST, OPTIONS"
+
+
+def test_updates_are_refused_in_every_disguise(target, triples):
+    for text in ["DROP ALL", "# comment\nPREFIX x: <http://x/>\nINSERT DATA { x:a x:b x:c }",
+                 "BASE <http://x/> DELETE WHERE { ?s ?p ?o }", "LOAD <http://127.0.0.1:1/x>", "with <x:g> delete {}"]:
+        status, _, body = request(target, query=text)
+        assert (status, one_line(body)) == (403, "this endpoint is read-only: updates are refused"), text
+    still_serving(target, triples)
+
+
+# -- our client against hostile servers ----------------------------------------------------------------
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """Answers every request with ``script(handler)``; records the requests it saw."""
+
+    script: Callable[[BaseHTTPRequestHandler], None]
+    seen: list[dict[str, str]]
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).script(self)
+
+    do_GET = do_POST
+
+
+def hostile(script: Callable[[BaseHTTPRequestHandler], None]) -> tuple[ThreadingHTTPServer, list[dict[str, str]]]:
+    seen: list[dict[str, str]] = []
+    handler = type("Script", (Hostile,), {"script": staticmethod(script), "seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, seen
+
+
+def url_of(server: ThreadingHTTPServer, path: str = "/sparql") -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}{path}"
+
+
+def answer(status: int, body: bytes, kind: str = "application/sparql-results+json", length: int | None = None,
+           headers: dict[str, str] | None = None) -> Callable[[BaseHTTPRequestHandler], None]:
+    def script(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(body) if length is None else length))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+    return script
+
+
+def test_credentials_never_follow_a_redirect_to_another_origin(monkeypatch):
+    elsewhere, seen_elsewhere = hostile(answer(200, b'{"head": {"vars": []}, "results": {"bindings": []}}'))
+    redirector, seen = hostile(answer(302, b"", headers={"Location": url_of(elsewhere)}))
+    monkeypatch.setenv("MFGKG_SPARQL_USER", "analyst")
+    monkeypatch.setenv("MFGKG_SPARQL_PASSWORD", "secret")
+    try:
+        with pytest.raises(StoreError) as error:
+            RemoteStore(url_of(redirector), timeout=10).query("ASK {}")
+        assert str(error.value).startswith(f"{url_of(redirector)}: HTTP 302 Found: redirected to another origin")
+        assert seen[0]["authorization"].startswith("Basic ")
+        assert seen_elsewhere == []
+    finally:
+        redirector.shutdown()
+        elsewhere.shutdown()
+
+
+def test_a_redirect_within_the_origin_is_followed():
+    def script(handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == "/sparql":
+            home = f"http://127.0.0.1:{handler.server.server_address[1]}/moved"
+            answer(301, b"", headers={"Location": home})(handler)
+        else:
+            answer(200, b'{"head": {}, "boolean": true}')(handler)
+
+    server, seen = hostile(script)
+    try:
+        assert RemoteStore(url_of(server), timeout=10).query("ASK {}").value is True
+        assert [request["path"] for request in seen] == ["/sparql", "/moved"]
+    finally:
+        server.shutdown()
+
+
+MALFORMED = {
+    "not JSON": (answer(200, b"<html>hello</html>"), "the answer is not SPARQL JSON results (not JSON)"),
+    "a JSON list": (answer(200, b"[]"), "the answer is not SPARQL JSON results (not a JSON object)"),
+    "no vars": (answer(200, b'{"head": {}}'), "(no list of variable names in head.vars)"),
+    "no bindings": (answer(200, b'{"head": {"vars": ["x"]}, "results": {}}'), "(no list of results.bindings)"),
+    "a row that is a string": (answer(200, b'{"head": {"vars": ["x"]}, "results": {"bindings": ["x"]}}'),
+                               "(a binding row is not an object)"),
+    "an unknown term type": (answer(200, b'{"head": {"vars": ["x"]}, "results": {"bindings": '
+                                          b'[{"x": {"type": "weird", "value": "1"}}]}}'),
+                             "(a bound value is not a term with a known type)"),
+    "a number as value": (answer(200, b'{"head": {"vars": ["x"]}, "results": {"bindings": '
+                                      b'[{"x": {"type": "literal", "value": 1}}]}}'),
+                          "(a bound value is not a term with a known type)"),
+    "a boolean that is a string": (answer(200, b'{"head": {}, "boolean": "yes"}'),
+                                   "(boolean is not true or false)"),
+    "bytes that are not UTF-8": (answer(200, b'{"head": {"vars": ["\xff"]}}'), "the answer is not UTF-8 text"),
+    "a body cut short": (answer(200, b'{"head": {"vars"', length=5000), "the answer was cut short (16 of 5000 bytes)"),
+    "a server error": (answer(500, b"boom\nmore", kind="text/plain"), "HTTP 500 Internal Server Error: boom"),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_answers_are_one_line(name):
+    script, message = MALFORMED[name]
+    server, _ = hostile(script)
+    try:
+        with pytest.raises(StoreError) as error:
+            RemoteStore(url_of(server), timeout=10).query("SELECT ?x WHERE { ?x ?p ?o }")
+        assert message in str(error.value) and len(str(error.value).splitlines()) == 1
+    finally:
+        server.shutdown()
+
+
+def test_a_graph_answer_that_is_not_turtle_is_one_line():
+    server, _ = hostile(answer(200, b"@prefix broken", kind="text/turtle"))
+    try:
+        with pytest.raises(StoreError, match=r": the answer is not Turtle \("):
+            RemoteStore(url_of(server), timeout=10).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    finally:
+        server.shutdown()
+
+
+def test_a_server_that_drips_its_answer_hits_the_total_deadline():
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        for _ in range(100):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    server, _ = hostile(drip)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r": no complete answer within 1 s$"):
+            RemoteStore(url_of(server), timeout=1).query("ASK {}")
+        assert time.monotonic() - started < 3
+    finally:
+        server.shutdown()
+
+
+def test_a_bad_query_answer_is_a_query_error():
+    server, _ = hostile(answer(400, b"Parse error: line 1\n", kind="text/plain"))
+    try:
+        with pytest.raises(QueryError, match=r"HTTP 400 Bad Request: Parse error: line 1$"):
+            RemoteStore(url_of(server), timeout=10).query("ASK {}")
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "soon"])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("MFGKG_SPARQL_TIMEOUT", value)
+    with pytest.raises(StoreError) as error:
+        RemoteStore("http://127.0.0.1:9/sparql")
+    assert str(error.value) == f"MFGKG_SPARQL_TIMEOUT={value!r}: expected a positive number of seconds"
