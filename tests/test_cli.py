@@ -145,3 +145,27 @@ def test_malformed_ontology_or_shapes_is_one_line_exit_2(seed_copy, name):
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: ontology/{name}: malformed Turtle")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("build", "--out", "{file}/out"),
+    ("export", "--format", "graphml", "--out", "{file}/sub/view.graphml"),
+    ("analyze", "--out", "{file}/report"),
+    ("answer", "--out", "{file}/answers"),
+])
+def test_an_output_path_under_a_file_is_one_line_and_exit_2(tmp_path, args):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    result = mfgkg(*(a.replace("{file}", str(blocker)) for a in args))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: {blocker}") and result.stderr.count("\n") == 1, result.stderr
+    assert blocker.read_text() == "not a directory\n"
+
+
+def test_validate_data_with_a_literal_over_16_mib_is_one_line(tmp_path):
+    data = tmp_path / "huge.nt"
+    data.write_text('<http://example.org/a> <http://example.org/b> "' + "x" * (17 << 20) + '" .\n')
+    result = mfgkg("validate", "--data", str(data))
+    assert result.returncode == 2
+    assert result.stderr == (f"error: {data}: cannot load N-Triples (Reached the buffer maximal size of "
+                             "16777216)\n")

@@ -270,8 +270,12 @@ class Endpoint:
 
     def _serialise(self, result: Result | GraphResult | BooleanResult, accept: str | None,
                    fmt: str | None) -> Reply:
-        offered = GRAPH_TYPES if isinstance(result, GraphResult) else SELECT_TYPES
+        offered, other = (GRAPH_TYPES, SELECT_TYPES) if isinstance(result, GraphResult) else (SELECT_TYPES, GRAPH_TYPES)
         media = negotiate(offered, accept, fmt)
+        if media is None and accept and all(accepted(kind, other) for kind in accept.split(",")):
+            # The client named only the other kind's formats (rdflib's SPARQLStore asks for SPARQL
+            # JSON whatever the query form): answer in this kind's default, as the Content-Type says.
+            media = next(iter(offered))
         if media is None:
             return Reply.error(HTTPStatus.NOT_ACCEPTABLE,
                                f"cannot answer this query as {fmt or accept}; offered: {', '.join(offered)}")
