@@ -10,8 +10,9 @@ import pytest
 import mfgkg
 from conftest import ROOT
 from mfgkg import cache
-from mfgkg.catalogue import Catalogue, parse, projection
+from mfgkg.catalogue import Catalogue, parse
 from mfgkg.errors import QueryError
+from mfgkg.sparql_lexer import projection
 
 HEADER = """# title: T
 # description: D
@@ -36,8 +37,15 @@ def test_every_saved_query_declares_title_description_columns_and_examples():
 
 
 def test_projection_reads_aliases_and_skips_expression_inputs():
-    assert projection('?a (COUNT(DISTINCT ?x) AS ?n) (STR(GROUP_CONCAT(?y; separator=" | ")) AS ?ys) ?p') == (
-        "a", "n", "ys", "p")
+    assert projection('SELECT ?a (COUNT(DISTINCT ?x) AS ?n) (STR(GROUP_CONCAT(?y; separator=" | ")) AS ?ys) ?p '
+                      "WHERE { ?a ?x ?y }") == ("a", "n", "ys", "p")
+
+
+def test_projection_reads_tokens_not_text():
+    """Comments, strings and prefixed names that look like syntax are not syntax."""
+    assert projection('# SELECT ?wrong\nSELECT ?a ("WHERE { ?z" AS ?b) ?where_ex WHERE { ?a ex:where ?b }') == (
+        "a", "b", "where_ex")
+    assert projection("ASK { ?s ?p ?o }") is None
 
 
 @pytest.mark.parametrize(("text", "message"), [

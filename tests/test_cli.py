@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from conftest import ROOT
 from mfgkg import build
@@ -32,11 +33,14 @@ def test_build_writes_three_formats_that_parse_back(tmp_path):
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["mfgkg.jsonld", "mfgkg.nt", "mfgkg.ttl"]
-    sizes = set()
-    for name, fmt in (("mfgkg.ttl", "turtle"), ("mfgkg.nt", "nt"), ("mfgkg.jsonld", "json-ld")):
-        sizes.add(len(Graph().parse(tmp_path / "out" / name, format=fmt)))
-    assert len(sizes) == 1
-    assert f"{sizes.pop()} triples" in result.stdout
+    graphs = {name: Graph().parse(tmp_path / "out" / name, format=fmt)
+              for name, fmt in (("mfgkg.ttl", "turtle"), ("mfgkg.nt", "nt"), ("mfgkg.jsonld", "json-ld"))}
+    assert f"{len(graphs['mfgkg.nt'])} triples" in result.stdout
+    # The same graph in all three: every literal keeps its lexical form ("30000000"^^xsd:decimal
+    # is not rewritten as 30000000.0), so the graphs are isomorphic, not just the same size.
+    assert isomorphic(graphs["mfgkg.ttl"], graphs["mfgkg.nt"])
+    assert isomorphic(graphs["mfgkg.jsonld"], graphs["mfgkg.nt"])
+    assert '"30000000"^^xsd:decimal' in (tmp_path / "out" / "mfgkg.ttl").read_text()
 
 
 def test_build_is_byte_identical_across_runs(tmp_path):

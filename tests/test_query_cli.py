@@ -56,8 +56,10 @@ def test_csv_and_tsv():
     rows = list(csv.DictReader(io.StringIO(doe("csv"))))
     assert sorted(r["institute"] for r in rows) == DOE
     assert rows[0]["established"] == "2014"
-    tsv = doe("tsv").splitlines()
-    assert tsv[0].split("\t")[:2] == ["institute", "name"] and len(tsv) == 8
+    tsv = doe("tsv").splitlines()  # SPARQL TSV, as the endpoint writes it: terms in their RDF syntax
+    assert tsv[0].split("\t")[:2] == ["?institute", "?name"] and len(tsv) == 8
+    assert tsv[1].split("\t")[0] == '"PowerAmerica"@en' and tsv[1].split("\t")[5] == '"2014"'
+    assert doe("csv").startswith("institute,name,")
 
 
 def test_json_is_an_array_of_plain_objects():

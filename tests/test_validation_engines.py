@@ -182,3 +182,35 @@ def test_engines_agree_on_edge_cases_of_targets_prebinding_and_messages(graph):
                           "Next Generation Power Electronics Manufacturing Innovation Institute"]
     assert sum(f.message == "no notation" for f in fast.violations) == 23
     assert {f.message for f in fast.violations if f.focus.endswith("institute/lift")} >= {"label {?value} too long"}
+
+
+TOKEN_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .
+ex:LimitShape a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:prefixes ex:decl ; sh:message "has a limit" ;
+              sh:select "SELECT $this WHERE { $this ex:limit ?x }" ] .
+ex:BraceShape a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:prefixes ex:decl ; sh:message "brace in a string" ;
+              sh:select "SELECT $this (\\"{\\" AS ?b) WHERE { $this ex:cap ?x }" ] .
+"""
+TOKEN_DATA = """
+@prefix ex: <http://example.org/> .
+ex:a a ex:C ; ex:limit 5 ; ex:cap 1 .
+ex:b a ex:C .
+ex:z ex:limit 9 ; ex:cap 9 .  # not a target: must not be reported
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("pyshacl", marks=pytest.mark.reference)])
+def test_sparql_constraints_are_read_as_tokens_not_text(engine):
+    """Regressions: a predicate named ex:limit was refused as if it were LIMIT, and a "{" inside a
+    string literal in the SELECT clause had the focus nodes spliced into the string, so the
+    constraint silently checked nothing."""
+    from mfgkg.validate import run
+
+    shapes = Graph().parse(data=TOKEN_SHAPES, format="turtle")
+    report = run(Graph().parse(data=TOKEN_DATA, format="turtle"), shapes, engine)
+    assert sorted((f.focus, f.message) for f in report.violations) == [
+        ("http://example.org/a", "brace in a string"), ("http://example.org/a", "has a limit")]

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
+from .sparql_lexer import projection
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATOR = " | "
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-SELECT_CLAUSE = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:\b(?:WHERE|FROM)\b|\{)",
-                           re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -162,37 +161,13 @@ def _check_projection(query: SavedQuery, where: str) -> None:
     SEP-0007 substitution) only bind projected variables, so parameters are projected too;
     they are dropped from the returned rows.
     """
-    body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
-    match = SELECT_CLAUSE.search(body)
-    if not match:
+    projected = projection(query.text)
+    if projected is None:
         raise QueryError(f"{where}: must be a SELECT query")
-    projected = projection(match.group(1))
     expected = query.column_names + tuple(p.variable for p in query.parameters)
     if projected != expected:
         raise QueryError(f"{where}: SELECT projects {' '.join(projected)}; the header declares "
                          f"{' '.join(expected)} (columns, then a param_ variable per parameter)")
-
-
-def projection(clause: str) -> tuple[str, ...]:
-    """Variables a SELECT clause projects: bare ``?x`` and the ``?x`` of each ``(expression AS ?x)``."""
-    names: list[str] = []
-    depth = 0
-    group = ""
-    for token in re.findall(r"\(|\)|\?\w+|[^()?\s]+", clause):
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-            if depth == 0:
-                alias = re.search(r"\bAS\s+\?(\w+)\s*$", group, re.IGNORECASE)
-                if alias:
-                    names.append(alias.group(1))
-                group = ""
-        elif depth:
-            group += " " + token
-        elif token.startswith("?"):
-            names.append(token[1:])
-    return tuple(names)
 
 
 class Catalogue:

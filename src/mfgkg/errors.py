@@ -46,5 +46,9 @@ class CacheUnavailable(MfgkgWarning):
     """The build cache could not be written, so the graph was kept for this process only."""
 
 
+class NotRepresentable(MfgkgError):
+    """An answer holds something the requested format cannot carry (a control character in XML)."""
+
+
 class ResultTooLarge(QueryError):
     """A query answered with more rows or triples than the caller allows."""

@@ -1,13 +1,13 @@
-"""Render query answers as text: table, csv, tsv, json, sparql-json, md (and Turtle for graphs)."""
+"""Render query answers as text: table, json (records) and md here; csv, tsv and sparql-json
+(the W3C formats) and Turtle for graphs through :mod:`mfgkg.wire`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from collections.abc import Callable
 
+from . import wire
 from .results import BooleanResult, GraphResult, Result, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")
@@ -47,40 +47,9 @@ def _fit(widths: list[int], minimum: list[int], total: int) -> list[int]:
     return widths
 
 
-def _delimited(result: Result, dialect: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect=dialect, lineterminator="\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
-        writer.writerow([_cell(t) for t in row])
-    return buffer.getvalue()
-
-
-def to_csv(result: Result) -> str:
-    return _delimited(result, "excel")
-
-
-def to_tsv(result: Result) -> str:
-    buffer = io.StringIO()
-    buffer.write("\t".join(result.columns) + "\n")
-    for row in result.rows:
-        buffer.write("\t".join(_cell(t).replace("\t", " ").replace("\n", " ") for t in row) + "\n")
-    return buffer.getvalue()
-
-
 def to_json(result: Result) -> str:
     """A JSON array of objects keyed by column; numbers as numbers, unbound as null."""
     return json.dumps(result.records(), indent=1, ensure_ascii=False) + "\n"
-
-
-def to_sparql_json(result: Result) -> str:
-    """W3C SPARQL 1.1 Query Results JSON."""
-    bindings = [
-        {col: term.sparql_json() for col, term in zip(result.columns, row, strict=True) if term is not None}
-        for row in result.rows
-    ]
-    doc = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
-    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def to_markdown(result: Result) -> str:
@@ -92,22 +61,19 @@ def to_markdown(result: Result) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Result], str]] = {
-    "csv": to_csv,
-    "tsv": to_tsv,
-    "json": to_json,
-    "sparql-json": to_sparql_json,
-    "md": to_markdown,
-}
+# Human formats, written here; the W3C ones (csv, tsv, sparql-json) are written by the engine.
+RENDERERS: dict[str, Callable[[Result], str]] = {"json": to_json, "md": to_markdown}
+WIRE = {"csv": "csv", "tsv": "tsv", "sparql-json": "json"}
 
 
 def render(answer: Result | GraphResult | BooleanResult, fmt: str, width: int | None = None) -> str:
-    """Any answer in format ``fmt``; graphs are always Turtle, booleans follow the format."""
+    """Any answer in format ``fmt``: graphs are always Turtle; booleans are the bare word in the
+    human formats and SPARQL results in the W3C ones."""
     if isinstance(answer, GraphResult):
-        return answer.turtle
+        return wire.write_graph(answer.triples, "turtle").decode("utf-8")
+    if fmt in WIRE:
+        return wire.write_results(answer, WIRE[fmt]).decode("utf-8")
     if isinstance(answer, BooleanResult):
-        if fmt == "sparql-json":
-            return json.dumps({"head": {}, "boolean": answer.value}) + "\n"
         return ("true" if answer.value else "false") + "\n"
     if fmt == "table":
         return table(answer, width)

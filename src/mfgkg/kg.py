@@ -21,6 +21,7 @@ from .params import Resolver, bind
 from .query_guard import check, on_large_stack
 from .results import BooleanResult, GraphResult, Result
 from .stores import Answer, Store, open_store
+from .wire import write_graph
 
 if TYPE_CHECKING:
     import networkx
@@ -123,7 +124,7 @@ class KnowledgeGraph:
         if isinstance(answer, GraphResult):
             import rdflib
 
-            return rdflib.Graph().parse(data=answer.turtle, format="turtle")
+            return rdflib.Graph().parse(data=write_graph(answer.triples, "ntriples"), format="nt")
         return answer.to_frame()
 
 

@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 from .errors import QueryError, StoreError
 from .prefixes import PREFIXES
 from .query_guard import QUERY_FORMS, UPDATE_FORMS, shape
-from .results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term, ntriples_term
+from .results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term
 from .sparql_client import Credentials, post
-from .stores import XSD_STRING, Answer, Dataset, capped
+from .sparql_lexer import group_start
+from .stores import Answer, Dataset, capped
+from .wire import XSD_STRING, ntriples_term, read_graph, write_graph
 
 if TYPE_CHECKING:
     import rdflib
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 ENV_USER, ENV_PASSWORD, ENV_AUTH = "MFGKG_SPARQL_USER", "MFGKG_SPARQL_PASSWORD", "MFGKG_SPARQL_AUTH"
 ENV_TIMEOUT = "MFGKG_SPARQL_TIMEOUT"
 STAGING_SUFFIX = "/mfgkg-staging"
-OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -45,20 +46,12 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     """The query with a VALUES block binding ``bindings`` at the start of its outer WHERE group."""
     if not bindings:
         return text
-    body_start = _outer_where(text)
+    body_start = group_start(text)
+    if body_start is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
     names = " ".join(f"?{name}" for name in bindings)
     row = " ".join(ntriples_term(term) for term in bindings.values())
     return f"{text[:body_start]}\n  VALUES ({names}) {{ ({row}) }}\n{text[body_start:]}"
-
-
-def _outer_where(text: str) -> int:
-    """Offset just after the ``{`` that opens the outer WHERE group (comments and strings skipped)."""
-    masked = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^<>\s]*>',
-                    lambda m: " " * len(m.group(0)), text)
-    match = OUTER_WHERE.search(masked)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return match.end()
 
 
 def _timeout() -> float:
@@ -135,7 +128,7 @@ class RemoteStore:
 
         answer = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         assert isinstance(answer, GraphResult)
-        return rdflib.Graph().parse(data=answer.turtle, format="turtle")
+        return rdflib.Graph().parse(data=write_graph(answer.triples, "ntriples"), format="nt")
 
 
 TERM_TYPES = frozenset({"uri", "literal", "typed-literal", "bnode"})
@@ -190,16 +183,11 @@ def _term(binding: object, malformed: Callable[[str], StoreError]) -> Term | Non
 
 
 def _graph_result(endpoint: str, text: str) -> GraphResult:
-    """Triples from the server, re-serialised with the project's prefixes."""
-    import rdflib
-
+    """The server's Turtle as triples."""
     try:
-        graph = rdflib.Graph().parse(data=text, format="turtle")
-    except Exception as exc:  # rdflib's parsers raise many exception types
-        raise StoreError(f"{endpoint}: the answer is not Turtle ({type(exc).__name__})") from None
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri, replace=True)
-    return GraphResult(graph.serialize(format="turtle"), len(graph))
+        return read_graph(text.encode("utf-8"), "turtle")
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{endpoint}: the answer is not Turtle ({str(exc).splitlines()[0][:200]})") from None
 
 
 def staging_graph(graph: str) -> str:

@@ -85,39 +85,8 @@ class Term:
         return {"type": self.kind, "value": self.value}
 
 
-def ntriples_term(term: Term) -> str:
-    """One RDF term in N-Triples syntax with every special character escaped.
-
-    Raises :class:`~mfgkg.errors.QueryError` for an IRI or language tag that cannot be written safely.
-    """
-    from .errors import QueryError
-
-    if term.kind == "uri":
-        if IRI_FORBIDDEN.search(term.value):
-            raise QueryError(f"cannot write IRI {term.value!r}: it contains characters IRIs may not hold")
-        return f"<{term.value}>"
-    if term.kind == "bnode":
-        return f"_:{re.sub(r'[^A-Za-z0-9_]', '_', term.value)}"
-    escaped = "".join(_escape(ch) for ch in term.value)
-    if term.lang:
-        if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.lang):
-            raise QueryError(f"cannot write language tag {term.lang!r}")
-        return f'"{escaped}"@{term.lang}'
-    if term.datatype and term.datatype != XSD + "string":
-        return f'"{escaped}"^^{ntriples_term(Term("uri", term.datatype))}'
-    return f'"{escaped}"'
-
-
-def _escape(ch: str) -> str:
-    named = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-    if ch in named:
-        return named[ch]
-    if ord(ch) < 0x20 or ch in "\x7f\u2028\u2029":
-        return f"\\u{ord(ch):04X}"
-    return ch
-
-
 Row = tuple[Term | None, ...]
+Triple = tuple[Term, Term, Term]
 
 
 @dataclass(frozen=True)
@@ -174,10 +143,15 @@ class Result:
 
 @dataclass(frozen=True)
 class GraphResult:
-    """Triples from a CONSTRUCT or DESCRIBE query, already serialised as Turtle."""
+    """Triples from a CONSTRUCT or DESCRIBE query, as store-independent terms.
 
-    turtle: str
-    triples: int
+    :mod:`mfgkg.wire` writes them in any RDF syntax.
+    """
+
+    triples: tuple[Triple, ...]
+
+    def __len__(self) -> int:
+        return len(self.triples)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Deterministic serialisation and atomic writes of the built graph.
 
-Same inputs give byte-identical files: N-Triples lines are sorted, JSON-LD is re-emitted with
-sorted keys and nodes, and Turtle comes from rdflib's sorted serializer (the graph has no blank
-nodes, so nothing depends on generated ids). Files are first written next to their target and
+Same inputs give byte-identical files: Turtle and N-Triples are written by pyoxigraph from the
+triples sorted by their N-Triples text; JSON-LD is compacted by rdflib (pyoxigraph writes no
+context) and re-emitted with sorted keys and nodes. The graph has no blank nodes, so nothing
+depends on generated ids. All three parse back to the same graph. Files are first written next to their target and
 then renamed into place, all or nothing.
 """
 
@@ -13,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -20,15 +22,32 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASENAME = "mfgkg"
 
 
+def _sorted_triples(graph: Graph) -> list[Any]:
+    """The graph's triples as pyoxigraph triples, sorted by their N-Triples text."""
+    import pyoxigraph
+
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return sorted(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES), key=str)
+
+
 def to_ntriples(graph: Graph) -> str:
-    """Sorted N-Triples."""
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    """Sorted N-Triples, written by pyoxigraph."""
+    import pyoxigraph
+
+    return pyoxigraph.serialize(_sorted_triples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def to_turtle(graph: Graph) -> str:
-    """Turtle with the graph's bound prefixes."""
-    return graph.serialize(format="turtle")
+    """Turtle with the graph's bound prefixes that it uses, written by pyoxigraph (literals keep their
+    lexical form, so the file is isomorphic to the N-Triples)."""
+    import pyoxigraph
+
+    triples = _sorted_triples(graph)
+    iris = {node.value for triple in triples for node in (triple.subject, triple.predicate, triple.object)
+            if isinstance(node, pyoxigraph.NamedNode)}
+    iris |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, pyoxigraph.Literal)}
+    prefixes = {p: str(ns) for p, ns in sorted(graph.namespaces()) if p and any(i.startswith(str(ns)) for i in iris)}
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
 def to_jsonld(graph: Graph) -> str:

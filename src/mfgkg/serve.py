@@ -26,47 +26,33 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
-from .errors import MfgkgError, QueryError, ResultTooLarge
-from .formats import to_sparql_json
+from . import wire
+from .errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from .kg import KnowledgeGraph
 from .query_guard import UpdateRefused, check
-from .results import BooleanResult, GraphResult, Result, Term, ntriples_term
+from .results import BooleanResult, GraphResult, Result, Term
 from .stores import Dataset
 from .workers import MEMORY_MIB, PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
 
 MAX_BODY = 1_000_000
 READ_ONLY = "this endpoint is read-only: updates are refused"
 IDLE_TIMEOUT = 30
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "text/n3": "turtle",
-    "application/x-turtle": "turtle",
-}
+# Media types the endpoint answers with: each syntax's registered type first (the default),
+# then the aliases clients send.
+SELECT_TYPES = {wire.media_type("json"): "json", "application/json": "json",
+                wire.media_type("xml"): "xml", "application/xml": "xml",
+                wire.media_type("csv"): "csv", wire.media_type("tsv"): "tsv"}
+GRAPH_TYPES = {wire.media_type("turtle"): "turtle", wire.media_type("ntriples"): "ntriples",
+               wire.media_type("jsonld"): "jsonld", wire.media_type("rdfxml"): "rdfxml",
+               "text/n3": "turtle", "application/x-turtle": "turtle"}
 FORMAT_ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                   "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
                   "ntriples": "application/n-triples", "jsonld": "application/ld+json",
                   "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
                   "rdf+xml": "application/rdf+xml"}
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 HOST_HEADER = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?$")
-
-
-class NotRepresentable(MfgkgError):
-    """The answer holds something the requested format cannot carry."""
 
 
 @dataclass(frozen=True)
@@ -111,113 +97,32 @@ def accepted(accept: str | None, offered: dict[str, str]) -> str | None:
     return None
 
 
-def results_xml(answer: Result | BooleanResult) -> str:
-    """SPARQL Query Results XML."""
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if isinstance(answer, BooleanResult):
-        out += ["<head/>", f"<boolean>{'true' if answer.value else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    out.append("<head>" + "".join(f"<variable name={quoteattr(c)}/>" for c in answer.columns) + "</head>")
-    out.append("<results>")
-    for row in answer.rows:
-        cells = []
-        for column, term in zip(answer.columns, row, strict=True):
-            if term is None:
-                continue
-            if term.kind == "uri":
-                value = f"<uri>{escape(term.value)}</uri>"
-            elif term.kind == "bnode":
-                value = f"<bnode>{escape(term.value)}</bnode>"
-            elif term.lang:
-                value = f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
-            elif term.datatype:
-                value = f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
-            else:
-                value = f"<literal>{escape(term.value)}</literal>"
-            cells.append(f"<binding name={quoteattr(column)}>{value}</binding>")
-        out.append("<result>" + "".join(cells) + "</result>")
-    out += ["</results>", "</sparql>"]
-    text = "\n".join(out) + "\n"
-    bad = XML_FORBIDDEN.search(text)
-    if bad:
-        raise NotRepresentable(f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot "
-                               "carry; ask for JSON, CSV or TSV results")
-    return text
-
-
-def results_csv(answer: Result) -> str:
-    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
-    def cell(term: Term | None) -> str:
-        if term is None:
-            return ""
-        text = term.value if term.kind != "bnode" else f"_:{term.value}"
-        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
-
-    lines = [",".join(answer.columns)] + [",".join(cell(t) for t in row) for row in answer.rows]
-    return "\r\n".join(lines) + "\r\n"
-
-
-def results_tsv(answer: Result) -> str:
-    """SPARQL 1.1 Query Results TSV: terms in N-Triples syntax."""
-    lines = ["\t".join(f"?{c}" for c in answer.columns)]
-    lines += ["\t".join("" if t is None else ntriples_term(t) for t in row) for row in answer.rows]
-    return "\n".join(lines) + "\n"
-
-
-def boolean_as(answer: BooleanResult, syntax: str) -> str:
-    """An ASK answer as SPARQL results JSON or XML, or the bare word in CSV and TSV (as Oxigraph writes it)."""
-    if syntax == "json":
-        return json.dumps({"head": {}, "boolean": answer.value}) + "\n"
-    if syntax == "xml":
-        return results_xml(answer)
-    return "true\n" if answer.value else "false\n"
-
-
-RDF_SYNTAXES = {"ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML", "turtle": "TURTLE"}
-
-
-def graph_as(turtle: str, syntax: str) -> str:
-    """Re-serialise Turtle as N-Triples, JSON-LD or RDF/XML (written by Oxigraph)."""
-    import pyoxigraph
-
-    from .prefixes import PREFIXES
-
-    triples = list(pyoxigraph.parse(turtle.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
-    target = getattr(pyoxigraph.RdfFormat, RDF_SYNTAXES[syntax])
-    prefixes = PREFIXES if syntax in ("rdfxml", "turtle") else None
-    return pyoxigraph.serialize(triples, format=target, prefixes=prefixes).decode("utf-8")
-
-
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
-def service_description(endpoint_url: str, triples: int, graph_name: str | None, syntax: str) -> str:
+def service_description(endpoint_url: str, triples: int, graph_name: str | None, syntax: str) -> bytes:
     """The SPARQL 1.1 Service Description: endpoint, language, result formats and the default dataset."""
-    import pyoxigraph as ox
+    def iri(value: str) -> Term:
+        return Term("uri", value)
 
-    def iri(value: str) -> ox.NamedNode:
-        return ox.NamedNode(value)
-
-    service, dataset, graph = iri(endpoint_url + "#service"), ox.BlankNode(), ox.BlankNode()
+    service, dataset, graph = iri(endpoint_url + "#service"), Term("bnode", "dataset"), Term("bnode", "graph")
     rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    out = [ox.Triple(service, rdf_type, iri(SD + "Service")),
-           ox.Triple(service, iri(SD + "endpoint"), iri(endpoint_url)),
-           ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
-           ox.Triple(service, iri(SD + "defaultDataset"), dataset),
-           ox.Triple(dataset, rdf_type, iri(SD + "Dataset")),
-           ox.Triple(dataset, iri(SD + "defaultGraph"), graph),
-           ox.Triple(graph, rdf_type, iri(SD + "Graph")),
-           ox.Triple(graph, iri("http://rdfs.org/ns/void#triples"),
-                     ox.Literal(str(triples), datatype=iri("http://www.w3.org/2001/XMLSchema#integer")))]
-    out += [ox.Triple(service, iri(SD + "resultFormat"), iri("http://www.w3.org/ns/formats/" + name))
+    out = [(service, rdf_type, iri(SD + "Service")),
+           (service, iri(SD + "endpoint"), iri(endpoint_url)),
+           (service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+           (service, iri(SD + "defaultDataset"), dataset),
+           (dataset, rdf_type, iri(SD + "Dataset")),
+           (dataset, iri(SD + "defaultGraph"), graph),
+           (graph, rdf_type, iri(SD + "Graph")),
+           (graph, iri("http://rdfs.org/ns/void#triples"),
+            Term("literal", str(triples), "http://www.w3.org/2001/XMLSchema#integer"))]
+    out += [(service, iri(SD + "resultFormat"), iri("http://www.w3.org/ns/formats/" + name))
             for name in RESULT_FORMATS]
     if graph_name:
-        out.append(ox.Triple(dataset, iri(SD + "defaultGraph"), iri(graph_name)))
-    target = getattr(ox.RdfFormat, RDF_SYNTAXES[syntax])
-    prefixes = {"sd": SD, "void": "http://rdfs.org/ns/void#"} if syntax in ("turtle", "rdfxml") else None
-    return ox.serialize(out, format=target, prefixes=prefixes).decode("utf-8")
+        out.append((dataset, iri(SD + "defaultGraph"), iri(graph_name)))
+    return wire.write_graph(out, syntax, {"sd": SD, "void": "http://rdfs.org/ns/void#"})
 
 
 @dataclass(frozen=True)
@@ -282,21 +187,18 @@ class Endpoint:
         syntax = offered[media]
         try:
             if isinstance(result, GraphResult):
-                text = result.turtle if syntax == "turtle" else graph_as(result.turtle, syntax)
-            elif isinstance(result, BooleanResult):
-                text = boolean_as(result, syntax)
+                body = wire.write_graph(result.triples, syntax)
             else:
-                text = {"json": to_sparql_json, "xml": results_xml, "csv": results_csv,
-                        "tsv": results_tsv}[syntax](result)
+                body = wire.write_results(result, syntax)
         except NotRepresentable as exc:
             return Reply.error(HTTPStatus.NOT_ACCEPTABLE, str(exc))
-        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", text.encode("utf-8"))
+        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", body)
 
     def description(self, endpoint_url: str, accept: str | None) -> Reply:
         """The SPARQL 1.1 Service Description of this endpoint, in the RDF syntax the client accepts."""
         media = negotiate(GRAPH_TYPES, accept, None) or "text/turtle"
-        text = service_description(endpoint_url, self.triples, self.settings.graph_name, GRAPH_TYPES[media])
-        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", text.encode("utf-8"))
+        body = service_description(endpoint_url, self.triples, self.settings.graph_name, GRAPH_TYPES[media])
+        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", body)
 
     def catalogue(self) -> Reply:
         """The saved queries as JSON, each with standalone SPARQL for its example parameters."""

@@ -34,6 +34,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .errors import MfgkgError
+from .sparql_lexer import group_start, projection, tokens
 
 # Datatypes whose well-formedness SPARQL can test with a cast (an ill-formed lexical form fails to cast).
 CASTABLE = frozenset(XSD[name] for name in (
@@ -49,7 +50,7 @@ NODE_KINDS = {
 }
 # Regular-expression syntax that Python has but XPath (and so SPARQL REGEX) does not.
 UNSUPPORTED_REGEX = re.compile(r"\(\?[=!<]|\\[1-9]")
-NOT_PREBINDABLE = re.compile(r"(?<![?$\w])(MINUS|VALUES|SERVICE|LIMIT|OFFSET)\b", re.IGNORECASE)
+NOT_PREBINDABLE = frozenset({"MINUS", "VALUES", "SERVICE", "LIMIT", "OFFSET"})
 RANGES = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
 # Parameters each shape may carry that are not constraints (or are handled by the caller).
 NOT_CONSTRAINTS = frozenset({
@@ -279,11 +280,16 @@ class Compiler:
         for forbidden in ("$PATH", "$currentShape", "$shapesGraph"):
             if forbidden in text:
                 raise ShapeError(shape, f"{forbidden} in a SPARQL constraint is not supported")
-        if NOT_PREBINDABLE.search(text) or len(re.findall(r"\bSELECT\b", text, re.IGNORECASE)) != 1:
+        keywords = [token.keyword for token in tokens(text) if token.keyword]
+        if NOT_PREBINDABLE.intersection(keywords) or keywords.count("SELECT") != 1:
             raise ShapeError(shape, "a SPARQL constraint may not use MINUS, VALUES, SERVICE, LIMIT, OFFSET or "
                                     "sub-selects (they break the pre-binding of $this)")
-        if "{" not in text or not re.search(r"[?$]this\b|\*", text[:text.index("{")]):
+        projected = projection(text) or ()
+        if "this" not in projected and "*" not in projected:
             raise ShapeError(shape, "a SPARQL constraint must select $this")
+        brace = group_start(text)
+        if brace is None:
+            raise ShapeError(shape, "a SPARQL constraint needs a WHERE group")
         prefixes = []
         for ontology in g.objects(constraint, SH.prefixes):
             for declaration in g.objects(ontology, SH.declare):
@@ -293,7 +299,6 @@ class Compiler:
                 prefixes.append(f"PREFIX {name}: <{namespace}>")
         # Pre-binding: the focus nodes join the query's own top-level group ($this and ?this are the
         # same variable), so $this is bound wherever the body uses it, FILTER NOT EXISTS included.
-        brace = text.index("{") + 1
         return "\n".join(sorted(set(prefixes))) + f"\n{text[:brace]} {focus} {text[brace:]}"
 
 

@@ -65,3 +65,46 @@ def tokens(text: str) -> Iterator[Token]:
         kind = match.lastgroup or "error"
         if kind not in SKIPPED:
             yield Token(kind, match.group(), match.start())
+
+
+def projection(text: str) -> tuple[str, ...] | None:
+    """The variables the query's SELECT clause projects, in order: each bare ``?x`` and the ``?x``
+    of each ``(expression AS ?x)``, and ``*`` for ``SELECT *``; None if the query is not a SELECT."""
+    stream = list(tokens(text))
+    start = next((i for i, t in enumerate(stream) if t.keyword == "SELECT"), None)
+    if start is None:
+        return None
+    names: list[str] = []
+    depth = 0
+    for index in range(start + 1, len(stream)):
+        token = stream[index]
+        if depth == 0 and (token.keyword in ("WHERE", "FROM") or token.text == "{"):
+            break
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        elif token.kind == "var" and (depth == 0 or (depth == 1 and stream[index - 1].keyword == "AS")):
+            names.append(token.text[1:])
+        elif token.text == "*" and depth == 0:
+            names.append("*")
+    return tuple(names)
+
+
+def group_start(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's WHERE group, or None if it has none.
+
+    That is the first ``{`` after the WHERE keyword, or, where WHERE is left out, the first ``{``
+    after a SELECT or ASK clause (a CONSTRUCT template is never taken for it).
+    """
+    form: str | None = None
+    after_where = False
+    for token in tokens(text):
+        keyword = token.keyword
+        if form is None and keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = keyword
+        elif keyword == "WHERE":
+            after_where = True
+        elif token.text == "{" and (after_where or form in ("SELECT", "ASK")):
+            return token.start + 1
+    return None

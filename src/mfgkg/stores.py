@@ -13,15 +13,15 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import wire
 from .errors import QueryError, ResultTooLarge, StoreError
 from .prefixes import PREFIXES
 from .results import BooleanResult, GraphResult, Result, Term
+from .wire import XSD_STRING
 
 if TYPE_CHECKING:
     import rdflib
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 BACKENDS = ("oxigraph", "rdflib")
 
 Answer = Result | GraphResult | BooleanResult
@@ -108,29 +108,6 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def _native(self, term: Term) -> Any:
-        ox = self._ox
-        if term.kind == "uri":
-            return ox.NamedNode(term.value)
-        if term.kind == "bnode":
-            return ox.BlankNode(term.value)
-        if term.lang:
-            return ox.Literal(term.value, language=term.lang)
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD_STRING))
-
-    def to_term(self, node: Any) -> Term | None:
-        ox = self._ox
-        if node is None:
-            return None
-        if isinstance(node, ox.NamedNode):
-            return Term("uri", node.value)
-        if isinstance(node, ox.BlankNode):
-            return Term("bnode", node.value)
-        datatype = node.datatype.value
-        if node.language:
-            return Term("literal", node.value, None, node.language)
-        return Term("literal", node.value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype)
-
     def snapshot(self) -> Path | bytes:
         """Where another process can load the same graph: the N-Triples file, or its bytes."""
         return self._path if self._path is not None else bytes(self._data or b"")
@@ -149,7 +126,7 @@ class OxigraphStore:
     def query(self, text: str, bindings: Mapping[str, Term] | None = None, limit: int | None = None,
               dataset: Dataset | None = None) -> Answer:
         ox = self._ox
-        substitutions = {ox.Variable(k): self._native(v) for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k): wire.native(v) for k, v in (bindings or {}).items()}
         try:
             answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None,
                                        **self._dataset(dataset))
@@ -165,15 +142,13 @@ class OxigraphStore:
 
             def term(node: Any) -> Term | None:
                 if node not in seen:
-                    seen[node] = self.to_term(node)
+                    seen[node] = wire.term(node)
                 return seen[node]
 
             width = range(len(columns))
             rows = tuple(tuple(term(solution[i]) for i in width) for solution in capped(answer, limit))
             return Result(columns, rows)
-        triples = capped(answer, limit)
-        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
-        return GraphResult(turtle, len(triples))
+        return wire.graph_result(capped(answer, limit))
 
     def to_rdflib(self) -> rdflib.Graph:
         import rdflib
@@ -258,11 +233,8 @@ class RdflibStore:
             columns = tuple(str(v) for v in answer.vars or ())
             rows = tuple(tuple(self.to_term(row[i]) for i in range(len(columns))) for row in capped(answer, limit))
             return Result(columns, rows)
-        graph = answer.graph
-        capped(graph, limit)
-        for prefix, iri in PREFIXES.items():
-            graph.bind(prefix, iri)
-        return GraphResult(graph.serialize(format="turtle"), len(graph))
+        return GraphResult(tuple((self.to_term(s), self.to_term(p), self.to_term(o))  # type: ignore[misc]
+                                 for s, p, o in capped(answer.graph, limit)))
 
     def to_rdflib(self) -> rdflib.Graph:
         return self._graph

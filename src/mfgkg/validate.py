@@ -20,9 +20,10 @@ from rdflib.namespace import RDF, SH
 from .builder import parse_turtle
 from .errors import QueryError, SeedError
 from .prefixes import curie
-from .results import Term, ntriples_term
+from .results import Term
 from .shapes_sparql import compile_shapes
 from .stores import OxigraphStore, RdflibStore, Store
+from .wire import ntriples_term
 
 ENGINES = ("oxigraph", "pyshacl")
 EXPLAIN_BATCH = 500
