@@ -20,6 +20,7 @@ from rdflib.term import Node
 from .claims import ClaimWriter, Context
 from .errors import SeedError
 from .namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
+from .registry import TYPES, EntityType, build_order
 from .seeds import Record, Seeds, load
 
 # The ontology, its controlled vocabularies, and display labels for borrowed standard terms.
@@ -30,13 +31,8 @@ METRICS_DATASET = URIRef(f"{VOCAB}program-metrics")
 HIERARCHIES = ((MFG.FederalAgency, ORG.subOrganizationOf, MFG.withinAgency),
                (MFG.TechnologyArea, SKOS.broader, MFG.withinArea))
 
-# Seed id kinds and the IRI path segment each becomes.
-KINDS = {
-    "sources": "source", "program": "program", "agencies": "agency", "institutes": "institute",
-    "funding": "funding", "concepts": "technology", "plan": "plan", "strategy": "plan",
-    "metrics": "metric", "bodies": "body", "mechanisms": "mechanism", "laws": "law",
-    "peers": "peer",
-}
+# Seed section -> the IRI path segment its ids become.
+KINDS = {t.section: t.kind for t in TYPES if t.section and t.kind}
 
 
 def _closure(graph: Graph, node: Node, step: URIRef) -> list[Node]:
@@ -65,6 +61,12 @@ def _number(value: float | int) -> Literal:
     """An xsd:decimal in canonical form (16, not 16.0), which every store writes back unchanged."""
     text = format(Decimal(str(value)).normalize(), "f")
     return Literal("0" if text == "-0" else text, datatype=XSD.decimal)
+
+
+# Converters a field table names in ``to`` (references, vocabulary terms and places are the
+# builder's own, see Builder.converter).
+CONVERTERS: dict[str, Callable[[Any], Node]] = {
+    "en": _en, "literal": Literal, "iri": URIRef, "year": _year, "date": _date_literal, "number": _number}
 
 
 def _split_acronym(name: str) -> tuple[str, str | None]:
@@ -159,24 +161,47 @@ class Builder:
     # -- sections ------------------------------------------------------------------------
 
     def build(self) -> Graph:
-        """Run every section builder in dependency order and return the graph."""
-        self.sources()
-        self.places()
-        self.programs()
-        self.agencies()
-        self.technology()
+        """Build every seed section in the registry's dependency order, then derive what the
+        sections imply (hierarchies, display names), and return the graph."""
+        done: set[str] = set()
+        for entity_type in build_order():
+            if entity_type.hook is None:
+                self.section(entity_type)
+            elif entity_type.hook not in done:  # one hook may build several sections (plan, strategy)
+                getattr(self, entity_type.hook)()
+                done.add(entity_type.hook)
         self.hierarchies()
-        self.institutes()
-        self.funding()
-        self.laws()
-        self.governance()
-        self.plans()
-        self.links()
-        self.roles()
-        self.metrics()
-        self.peers()
         self.display_names()
         return self.graph
+
+    def section(self, entity_type: EntityType) -> None:
+        """Build a plain section from its field table: describe each record, add each field's facts,
+        then run the type's ``extra`` step if it has one."""
+        extra = getattr(self, entity_type.extra) if entity_type.extra else None
+        for rec in self.seeds.section(entity_type.section or ""):
+            d = rec.data
+            node = self.ids[entity_type.kind or ""][d["id"]]
+            ctx = self.ctx(rec, rec.file, d["id"], d)
+            self.describe(node, [URIRef(c) for c in entity_type.classes], d, ctx)
+            for key, spec in entity_type.fields.items():
+                if spec.via is not None:
+                    self.fact(node, URIRef(spec.via), d, key, ctx, self.converter(spec.to or "literal", ctx, key),
+                              single=not spec.many)
+            if extra is not None:
+                extra(node, d, ctx)
+
+    def converter(self, name: str, ctx: Context, key: str) -> Callable[[Any], Node]:
+        """The function turning a seed value into an RDF term, by the name a field table gives."""
+        kind, _, argument = name.partition(":")
+        if kind == "ref":
+            return self.ref(argument, ctx, key)
+        if kind == "vocab":
+            return lambda value: URIRef(vocab(argument, value))
+        if kind == "city":
+            return lambda value: self.city(value, ctx)
+        if kind == "organization":
+            return lambda value: self.organization(value, ctx)
+        return CONVERTERS[kind]
 
     def sources(self) -> None:
         g = self.graph
@@ -222,30 +247,14 @@ class Builder:
         g.add((node, SCHEMA.containedInPlace, state_node))
         return node
 
-    def programs(self) -> None:
+    def program_network(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """The program's network of institutes, a node of its own."""
         g = self.graph
-        for rec in self.seeds.section("program"):
-            d = rec.data
-            node = URIRef(entity("program", d["id"]))
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.Program], d, ctx)
-            self.fact(node, SCHEMA.description, d, "description", ctx, _en)
-            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
-            network = URIRef(entity("network", d["id"]))
-            g.add((network, RDF.type, MFG.Network))
-            g.add((network, RDFS.label, _en(d.get("network_label", f"{d['id']} network"))))
-            g.add((node, MFG.network, network))
-            self.claims.cite(network, ctx.cite, ctx)
-
-    def agencies(self) -> None:
-        for rec in self.seeds.section("agencies"):
-            d = rec.data
-            node = self.ids["agency"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.FederalAgency], d, ctx)
-            self.fact(node, MFG.agencyKind, d, "kind", ctx, lambda v: URIRef(vocab("agency-kind", v)))
-            self.fact(node, ORG.subOrganizationOf, d, "parent", ctx, self.ref("agency", ctx, "parent"))
-            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
+        network = URIRef(entity("network", d["id"]))
+        g.add((network, RDF.type, MFG.Network))
+        g.add((network, RDFS.label, _en(d.get("network_label", f"{d['id']} network"))))
+        g.add((node, MFG.network, network))
+        self.claims.cite(network, ctx.cite, ctx)
 
     def hierarchies(self) -> None:
         """Materialise the derived hierarchy properties (``mfg:DerivedProperty``).
@@ -273,49 +282,28 @@ class Builder:
             if name is not None:
                 g.add((node, MFG.displayName, name))
 
-    def technology(self) -> None:
+    def concept_scheme(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """A technology area's place in the SKOS scheme: prefLabel, narrower, top concept."""
         g = self.graph
         g.add((TECH_SCHEME, RDF.type, SKOS.ConceptScheme))
-        for rec in self.seeds.section("concepts"):
-            d = rec.data
-            node = self.ids["technology"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.TechnologyArea, SKOS.Concept], d, ctx)
-            g.add((node, SKOS.inScheme, TECH_SCHEME))
-            labels = [o for o in g.objects(node, RDFS.label)]
-            for label in labels:
-                g.add((node, SKOS.prefLabel, label))
-            self.fact(node, SKOS.definition, d, "definition", ctx, _en)
-            broader = self.fact(node, SKOS.broader, d, "broader", ctx,
-                                self.ref("technology", ctx, "broader"), single=False)
-            for b in broader:
-                g.add((b, SKOS.narrower, node))
-            if not broader:
-                g.add((node, SKOS.topConceptOf, TECH_SCHEME))
-                g.add((TECH_SCHEME, SKOS.hasTopConcept, node))
+        g.add((node, SKOS.inScheme, TECH_SCHEME))
+        for label in list(g.objects(node, RDFS.label)):
+            g.add((node, SKOS.prefLabel, label))
+        broader = list(g.objects(node, SKOS.broader))
+        for b in broader:
+            g.add((b, SKOS.narrower, node))
+        if not broader:
+            g.add((node, SKOS.topConceptOf, TECH_SCHEME))
+            g.add((TECH_SCHEME, SKOS.hasTopConcept, node))
 
-    def institutes(self) -> None:
+    def institute_extras(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """An institute's common name is also an alternative label; an established one is a
+        member of the program's network."""
         g = self.graph
-        for rec in self.seeds.section("institutes"):
-            d = rec.data
-            node = self.ids["institute"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.Institute], d, ctx)
-            for name in self.fact(node, MFG.commonName, d, "common_name", ctx, _en):
-                g.add((node, SKOS.altLabel, name))
-            status = self.fact(node, MFG.status, d, "status", ctx, lambda v: URIRef(vocab("status", v)))
-            self.fact(node, MFG.sponsor, d, "sponsor", ctx, self.ref("agency", ctx, "sponsor"))
-            self.fact(node, MFG.managingOffice, d, "office", ctx, self.ref("agency", ctx, "office"))
-            self.fact(node, SCHEMA.foundingDate, d, "established", ctx, _year)
-            self.fact(node, MFG.headquarters, d, "hq", ctx, lambda v, c=ctx: self.city(v, c))
-            self.fact(node, MFG.leadOrganization, d, "lead_organization", ctx,
-                      lambda v, c=ctx: self.organization(v, c))
-            self.fact(node, MFG.technologyArea, d, "technology_areas", ctx,
-                      self.ref("technology", ctx, "technology_areas"), single=False)
-            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
-            if self.network is not None and URIRef(vocab("status", "established")) in status:
-                self.claims.facts(node, MFG.memberOfNetwork, self.network, ctx, "status",
-                                  lambda v: v)
+        for name in list(g.objects(node, MFG.commonName)):
+            g.add((node, SKOS.altLabel, name))
+        if self.network is not None and (node, MFG.status, URIRef(vocab("status", "established"))) in g:
+            self.claims.facts(node, MFG.memberOfNetwork, self.network, ctx, "status", lambda v: v)
 
     def publisher(self, value: str) -> URIRef:
         """An agency id, else a named organization (e.g. a White House council)."""
@@ -408,42 +396,10 @@ class Builder:
             if "alternative_to" in d:
                 g.add((node, MFG.alternativeTo, self.ref("funding", ctx, "alternative_to")(d["alternative_to"])))
 
-    def laws(self) -> None:
-        for rec in self.seeds.section("laws"):
-            d = rec.data
-            node = self.ids["law"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.Law], d, ctx)
-            self.fact(node, SCHEMA.legislationIdentifier, d, "identifier", ctx, Literal)
-            self.fact(node, SCHEMA.legislationDate, d, "date", ctx, _date_literal)
-            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
-            self.fact(node, MFG.amends, d, "amends", ctx, self.ref("law", ctx, "amends"), single=False)
-        for rec in self.seeds.section("program"):
-            d = rec.data
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            node = self.ids["program"][d["id"]]
-            self.fact(node, MFG.authorizedBy, d, "authorized_by", ctx,
-                      self.ref("law", ctx, "authorized_by"), single=False)
-            self.fact(node, MFG.plan, d, "plans", ctx, self.ref("plan", ctx, "plans"), single=False)
-
-    def governance(self) -> None:
-        for rec in self.seeds.section("bodies"):
-            d = rec.data
-            node = self.ids["body"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.GoverningBody], d, ctx)
-            self.fact(node, MFG.member, d, "members", ctx, self.ref("agency", ctx, "members"), single=False)
-            self.fact(node, MFG.hostedBy, d, "hosted_by", ctx, self.ref("agency", ctx, "hosted_by"))
-            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
-        for rec in self.seeds.section("mechanisms"):
-            d = rec.data
-            node = self.ids["mechanism"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.Mechanism], d, ctx)
-            self.fact(node, SCHEMA.description, d, "about", ctx, _en)
-            self.fact(node, MFG.requiredBy, d, "required_by", ctx, self.ref("law", ctx, "required_by"))
-            if self.program is not None:
-                self.graph.add((node, MFG.mechanismOf, self.program))
+    def mechanism_of(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """Every mechanism belongs to the program."""
+        if self.program is not None:
+            self.graph.add((node, MFG.mechanismOf, self.program))
 
     def plans(self) -> None:
         for section, cls in (("plan", MFG.StrategicPlan), ("strategy", MFG.NationalStrategy)):
@@ -589,19 +545,11 @@ class Builder:
             g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
             g.add((node, RDFS.label, _en(f"{d['metric']}, FY{d['fiscal_year']}, {d['scope']}")))
 
-    def peers(self) -> None:
-        for rec in self.seeds.section("peers"):
-            d = rec.data
-            node = self.ids["peer"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.describe(node, [MFG.PeerProgram], d, ctx)
-            self.fact(node, MFG.countryCode, d, "country", ctx, Literal)
-            self.fact(node, SCHEMA.url, d, "website", ctx, URIRef)
-            self.fact(node, MFG.benchmarkedIn, d, "benchmarked_in", ctx,
-                      self.ref("plan", ctx, "benchmarked_in"))
-            for fact in d.get("facts", []):
-                fctx = self.ctx(None, rec.file, d["id"], fact, ctx)
-                self.claims.facts(node, MFG.keyFact, fact["text"], fctx, "facts", _en)
+    def peer_facts(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """A peer program's key facts, each with its own citations."""
+        for fact in d.get("facts", []):
+            fctx = self.ctx(None, ctx.file, d["id"], fact, ctx)
+            self.claims.facts(node, MFG.keyFact, fact["text"], fctx, "facts", _en)
 
 
 def ontology_graph(ontology_dir: Path) -> Graph:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import MfgkgError
+from .registry import colours
 from .serialize import write_atomic
 
 if TYPE_CHECKING:
@@ -30,9 +31,7 @@ RDF_FORMATS = ("turtle", "nt", "jsonld")
 FORMATS = NETWORK_FORMATS + RDF_FORMATS
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "node-link": ".json", "dot": ".dot",
           "svg": ".svg", "csv": ".csv", "html": ".html", "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
-COLOURS = {"FederalAgency": "#e7298a", "Institute": "#1b9e77", "TechnologyArea": "#66a61e", "Goal": "#7570b3",
-           "Objective": "#d95f02", "Action": "#e6ab02", "StrategicPlan": "#12355b", "NationalStrategy": "#12355b",
-           "Metric": "#a6761d", "State": "#999999", "City": "#bbbbbb"}
+COLOURS = colours()  # node type -> colour, from the registry
 DEFAULT_COLOUR = "#666666"
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
 from .prefixes import PREFIXES
+from .registry import node_types
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,9 +36,7 @@ if TYPE_CHECKING:
 
 VIEWS = ("funding", "plan", "all")
 MFG = PREFIXES["mfg"]
-NODE_TYPES = ("FederalAgency", "Institute", "TechnologyArea", "StrategicPlan", "NationalStrategy", "Goal",
-              "Objective", "Action", "Metric", "State", "City", "Law", "GoverningBody", "Mechanism", "PeerProgram",
-              "Program", "Network")
+NODE_TYPES = node_types()  # from the registry
 TYPE_LIST = " ".join(f"mfg:{name}" for name in NODE_TYPES)
 
 NODES = """

@@ -19,22 +19,15 @@ from .catalogue import SavedQuery
 from .errors import QueryError
 from .names import Names, normalise
 from .prefixes import PREFIXES
+from .registry import parameter_classes
 from .results import Term
 from .stores import Store
 
 XSD = PREFIXES["xsd"]
 ANY = Term("uri", PREFIXES["v"] + "any")
 
-ENTITY_CLASSES: dict[str, str | None] = {
-    "agency": "mfg:FederalAgency",
-    "institute": "mfg:Institute",
-    "technology": "mfg:TechnologyArea",
-    "state": "mfg:State",
-    "metric": "mfg:Metric",
-    "plan": "mfg:StrategicPlan",
-    "fiscal-year": "mfg:FiscalYear",
-    "entity": None,
-}
+# Parameter type -> the class (full IRI) whose instances it names; "entity": anything named.
+ENTITY_CLASSES: dict[str, str | None] = parameter_classes()
 SCALAR_TYPES = ("year", "integer", "string")
 TYPES = (*ENTITY_CLASSES, *SCALAR_TYPES)
 
@@ -86,8 +79,7 @@ class Resolver:
             if cls is None:
                 result = self.store.query(ANY_NAMES_QUERY)
             else:
-                prefix, local = cls.split(":")
-                result = self.store.query(NAMES_QUERY, {"class": Term("uri", PREFIXES[prefix] + local)})
+                result = self.store.query(NAMES_QUERY, {"class": Term("uri", cls)})
             pairs: list[tuple[str, str]] = []
             secondary: set[str] = set()
             for row in result:
@@ -109,8 +101,7 @@ class Resolver:
         cls = ENTITY_CLASSES[kind]
         if cls is None:
             return "the name, acronym or IRI of any entity in the graph"
-        prefix, local = cls.split(":")
-        rows = self.store.query(CHOICES_QUERY, {"class": Term("uri", PREFIXES[prefix] + local)})
+        rows = self.store.query(CHOICES_QUERY, {"class": Term("uri", cls)})
         names = sorted({str(row[1].value) for row in rows}, key=lambda n: (n.casefold(), n))
         return f"a name, acronym, code or IRI of one of: {', '.join(names)}"
 

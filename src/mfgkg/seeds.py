@@ -1,9 +1,9 @@
 """Read the YAML seed files and check their shape before anything is built.
 
 Every file under ``seeds/`` (and ``seeds/sources/``) is a mapping whose top-level keys are
-sections (``institutes:``, ``sources:``, ``plan:``, ...). This module knows which fields each
-section allows, checks types, and reports the first problem as a :class:`SeedError` that names
-file, entity and field. References between records are checked later, by :mod:`mfgkg.builder`,
+sections (``institutes:``, ``sources:``, ``plan:``, ...). This module checks each record against
+its section's field table in :mod:`mfgkg.registry` and reports the first problem as a
+:class:`SeedError` that names file, entity and field. References between records are checked later, by :mod:`mfgkg.builder`,
 once every file is read.
 """
 
@@ -20,6 +20,7 @@ import yaml
 
 from .errors import SeedError
 from .namespaces import SLUG
+from .registry import BASES, BY_SECTION, RANKS, Field
 
 MAX_VALUES = 1_000_000  # values in one seed file once aliases are expanded; the largest real file has about 2,400
 MAX_AMOUNT = 10**15  # a quadrillion dollars: above any real figure, below float and int-to-text limits
@@ -40,242 +41,11 @@ class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
         return super().construct_mapping(node, deep=deep)
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 CLAIM_KEYS = {"value", "cite", "rank", "reason", "basis", "rationale", "note"}
-RANKS = {"preferred", "normal", "deprecated"}
-BASES = {"stated", "curated"}
 
 
-@dataclass(frozen=True)
-class Field:
-    """How one field of a seed record is checked.
-
-    ``kind`` is one of: str, text, int, year, number, bool, date, slug, url, strs, slugs,
-    cite, map, list. ``claimable`` fields may be written as a list of claims.
-    """
-
-    kind: str
-    required: bool = False
-    claimable: bool = False
-    sub: dict[str, Field] | None = None
-    choices: frozenset[str] | None = None
-
-
-def F(kind: str, required: bool = False, claim: bool = True, sub: dict[str, Field] | None = None,
-      choices: set[str] | None = None) -> Field:
-    """Shorthand for a :class:`Field`; facts are claimable unless ``claim=False``."""
-    return Field(kind, required, claim, sub, frozenset(choices) if choices else None)
-
-
-CITE = F("cite", claim=False)
-NOTE = F("text", claim=False)
-PROVENANCE = {"cite": CITE, "note": NOTE, "basis": F("str", claim=False, choices=BASES),
-              "rationale": F("text", claim=False)}
-RANKED = {"rank": F("str", claim=False, choices=RANKS), "reason": F("text", claim=False)}
-COMPARATORS = {"exact", "more-than", "at-least", "about", "nearly", "up-to"}
-STATEMENT = {"text": F("text", required=True, claim=False), "cite": CITE, "note": NOTE}
-
-ACTION = {
-    "number": F("str", required=True, claim=False),
-    "label": F("str", required=True),
-    "description": F("text"),
-    "carried_by": F("slugs"),
-    "objectives": F("strs", claim=False),
-    **PROVENANCE,
-}
-OBJECTIVE = {
-    "number": F("str", required=True, claim=False),
-    "label": F("str", required=True),
-    "description": F("text"),
-    "mentions_manufacturing_usa": F("bool"),
-    "actions": F("list", claim=False, sub=ACTION),
-    **PROVENANCE,
-}
-GOAL = {
-    "number": F("str", required=True, claim=False),
-    "label": F("str", required=True),
-    "description": F("text"),
-    "objectives": F("list", claim=False, sub=OBJECTIVE),
-    "actions": F("list", claim=False, sub=ACTION),
-    **PROVENANCE,
-}
-PLAN = {
-    "id": F("slug", required=True, claim=False),
-    "label": F("str", required=True),
-    "acronyms": F("strs"),
-    "edition": F("year", required=True),
-    "issued": F("date"),
-    "publisher": F("strs"),
-    "description": F("text"),
-    "institute_count": F("int"),
-    "planned_institutes": F("slugs"),
-    "replaces": F("slug"),
-    "implements": F("slug"),
-    "vision": F("map", claim=False, sub=STATEMENT),
-    "mission": F("map", claim=False, sub=STATEMENT),
-    "goals": F("list", required=True, claim=False, sub=GOAL),
-    "actions": F("list", claim=False, sub=ACTION),
-    **PROVENANCE,
-}
-LINK = {
-    "from": F("str", required=True, claim=False),
-    "to": F("str", required=True, claim=False),
-    "relation": F("str", claim=False, choices={"continues", "renames", "broadens", "narrows",
-                                                "splits", "merges", "serves"}),
-    **PROVENANCE,
-}
-
+# section: (id field or None for records without ids, field table), from the registry.
 SECTIONS: dict[str, tuple[str | None, dict[str, Field]]] = {
-    # section: (id field or None for records without ids, fields)
-    "sources": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "title": F("str", required=True, claim=False),
-        "publisher": F("str", required=True, claim=False),
-        "date": F("date", required=True, claim=False),
-        "url": F("url", required=True, claim=False),
-        "type": F("str", claim=False, choices={"report", "web-page", "press-release", "law",
-                                                 "federal-register", "fact-sheet", "news",
-                                                 "dataset", "standard"}),
-        "note": NOTE,
-    }),
-    "program": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "acronyms": F("strs"),
-        "alt_labels": F("strs"),
-        "description": F("text"),
-        "network_label": F("str", claim=False),
-        "authorized_by": F("slugs"),
-        "coordinator": F("slug"),
-        "plans": F("slugs"),
-        "website": F("url"),
-        **PROVENANCE,
-    }),
-    "agencies": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "acronyms": F("strs"),
-        "alt_labels": F("strs"),
-        "kind": F("str", required=True, choices={"department", "agency", "office", "laboratory",
-                                                "military-department", "program"}),
-        "parent": F("slug"),
-        "website": F("url"),
-        **PROVENANCE,
-    }),
-    "roles": (None, {
-        "agency": F("slug", required=True, claim=False),
-        "role": F("str", required=True, claim=False,
-                  choices={"sponsor", "partner", "coordinator", "interagency-member",
-                           "managing-office"}),
-        "about": F("text", required=True, claim=False),
-        **PROVENANCE,
-    }),
-    "institutes": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "common_name": F("str"),
-        "acronyms": F("strs"),
-        "alt_labels": F("strs"),
-        "status": F("str", required=True, choices={"established", "announced"}),
-        "sponsor": F("slug", required=True),
-        "office": F("slug"),
-        "established": F("year"),
-        "hq": F("map", sub={"city": F("str", required=True, claim=False),
-                            "state": F("str", required=True, claim=False)}),
-        "lead_organization": F("str"),
-        "technology_areas": F("slugs"),
-        "website": F("url"),
-        **PROVENANCE,
-    }),
-    "funding": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "institute": F("slug", required=True, claim=False),
-        "funder": F("slug", claim=False),
-        "kind": F("str", required=True, claim=False,
-                  choices={"federal-commitment", "cost-share-commitment", "total-investment",
-                           "award"}),
-        "amount": F("number", required=True, claim=False),
-        "currency": F("str", required=True, claim=False, choices={"USD"}),
-        "comparator": F("str", claim=False, choices=COMPARATORS),
-        "start_year": F("year", claim=False),
-        "end_year": F("year", claim=False),
-        "fiscal_year": F("year", claim=False),
-        "alternative_to": F("slug", claim=False),
-        "description": F("text", required=True, claim=False),
-        **PROVENANCE, **RANKED,
-    }),
-    "concepts": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "alt_labels": F("strs"),
-        "broader": F("slugs"),
-        "definition": F("text"),
-        **PROVENANCE,
-    }),
-    "states": ("code", {
-        "code": F("str", required=True, claim=False),
-        "name": F("str", required=True, claim=False),
-        "cite": CITE,
-    }),
-    "plan": ("id", PLAN),
-    "strategy": ("id", PLAN),
-    "links": (None, LINK),
-    "relations_to_2024": (None, LINK),
-    "metrics": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True, claim=False),
-        "description": F("text", required=True, claim=False),
-        "unit": F("str", required=True, claim=False, choices={"count", "USD", "ratio"}),
-        **PROVENANCE,
-    }),
-    "observations": (None, {
-        "metric": F("slug", required=True, claim=False),
-        "fiscal_year": F("year", required=True, claim=False),
-        "value": F("number", required=True, claim=False),
-        "comparator": F("str", claim=False, choices=COMPARATORS),
-        "unit": F("str", required=True, claim=False, choices={"count", "USD", "ratio"}),
-        "scope": F("slug", required=True, claim=False),
-        **PROVENANCE, **RANKED,
-    }),
-    "bodies": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "acronyms": F("strs"),
-        "kind": F("str", claim=False),
-        "members": F("slugs"),
-        "hosted_by": F("slug"),
-        "about": F("text"),
-        **PROVENANCE,
-    }),
-    "mechanisms": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "about": F("text"),
-        "required_by": F("slug"),
-        **PROVENANCE,
-    }),
-    "laws": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "acronyms": F("strs"),
-        "identifier": F("str"),
-        "date": F("date"),
-        "about": F("text"),
-        "amends": F("slugs"),
-        **PROVENANCE,
-    }),
-    "peers": ("id", {
-        "id": F("slug", required=True, claim=False),
-        "label": F("str", required=True),
-        "acronyms": F("strs"),
-        "country": F("str", required=True),
-        "kind": F("str", claim=False),
-        "facts": F("list", claim=False, sub={"text": F("text", required=True, claim=False),
-                                             "cite": CITE}),
-        "benchmarked_in": F("slug"),
-        "website": F("url"),
-        **PROVENANCE,
-    }),
-    "gaps": (None, {}),
-}
+    name: (entity_type.id_field, entity_type.fields) for name, entity_type in BY_SECTION.items()}
 
 
 @dataclass
