@@ -70,3 +70,45 @@ def test_plain_sections_are_built_from_their_field_tables_alone(graph):
                     assert select(graph, query), (node, key)
                     checked += 1
     assert checked > 150
+
+
+PROJECTS = """
+projects:
+- id: test-project
+  label: A test project
+  institute: lift
+  participants:
+  - Test University
+  - Test Foundry Inc. (TFI)
+  technology_area: lightweight-metals
+  fiscal_year: 2022
+  cite:
+  - src: grayscale-mfgusa-plan-2024-summary
+memberships:
+- organization: Test University
+  institute: lift
+  cite:
+  - src: grayscale-mfgusa-plan-2024-summary
+"""
+
+
+def test_projects_and_memberships_can_be_recorded(seed_copy):
+    """The two sections the ontology had terms for and no seeds: one record each builds to sourced
+    facts that the shapes accept."""
+    from mfgkg.builder import build_graph
+    from mfgkg.validate import run, shapes_graph
+
+    (seed_copy / "seeds" / "projects.yaml").write_text(PROJECTS)
+    graph = build_graph(seed_copy / "seeds", seed_copy / "ontology")
+    project = "https://w3id.org/mfgkg/id/project/test-project"
+    rows = select(graph, f"""SELECT ?institute ?year ?area (COUNT(DISTINCT ?who) AS ?n) WHERE {{
+        <{project}> a mfg:Project ; mfg:performedBy ?institute ; mfg:fiscalYear/mfg:year ?year ;
+                    mfg:projectArea ?area ; mfg:participant ?who }} GROUP BY ?institute ?year ?area""")
+    assert rows == [("https://w3id.org/mfgkg/id/institute/lift", "2022",
+                     "https://w3id.org/mfgkg/id/technology/lightweight-metals", "2")]
+    member = select(graph, """SELECT ?org ?source WHERE { ?org mfg:memberOf id:institute/lift .
+        ?claim rdf:subject ?org ; rdf:predicate mfg:memberOf ; prov:wasDerivedFrom ?source }""")
+    assert member == [("https://w3id.org/mfgkg/id/organization/test-university",
+                       "https://w3id.org/mfgkg/id/source/grayscale-mfgusa-plan-2024-summary")]
+    report = run(graph, shapes_graph(seed_copy / "ontology"))
+    assert [f for f in report.violations if "project" in f.focus or "test-university" in f.focus] == []

@@ -201,6 +201,8 @@ class Builder:
             return lambda value: self.city(value, ctx)
         if kind == "organization":
             return lambda value: self.organization(value, ctx)
+        if kind == "fiscal-year":
+            return self.fiscal_year
         return CONVERTERS[kind]
 
     def sources(self) -> None:
@@ -395,6 +397,14 @@ class Builder:
                 g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
             if "alternative_to" in d:
                 g.add((node, MFG.alternativeTo, self.ref("funding", ctx, "alternative_to")(d["alternative_to"])))
+
+    def memberships(self) -> None:
+        """Member organizations of institutes: the organization, and its claimed memberOf."""
+        for rec in self.seeds.section("memberships"):
+            d = rec.data
+            ctx = self.ctx(rec, rec.file, f"{d['organization']} in {d['institute']}", d)
+            member = self.organization(d["organization"], ctx)
+            self.fact(member, MFG.memberOf, d, "institute", ctx, self.converter("ref:institute", ctx, "institute"))
 
     def mechanism_of(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
         """Every mechanism belongs to the program."""

@@ -316,6 +316,22 @@ TYPES: tuple[EntityType, ...] = (
         "website": WEBSITE,
         **PROVENANCE,
     }),
+    EntityType("project", (MFG.Project,), "projects", kind="project", node=True, colour="#386cb0", fields={
+        "id": F("slug", required=True, claim=False),
+        **NAMES,
+        "institute": F("slug", required=True, via=MFG.performedBy, to="ref:institute"),
+        "participants": F("strs", required=True, via=MFG.participant, to="organization"),
+        "technology_area": F("slug", via=MFG.projectArea, to="ref:technology"),
+        "fiscal_year": F("year", required=True, via=MFG.fiscalYear, to="fiscal-year"),
+        "description": F("text", via=SCHEMA.description, to="en"),
+        "website": WEBSITE,
+        **PROVENANCE,
+    }),
+    EntityType("membership", (), "memberships", id_field=None, hook="memberships", fields={
+        "organization": F("str", required=True, claim=False),
+        "institute": F("slug", required=True, via=MFG.memberOf, to="ref:institute"),
+        **PROVENANCE,
+    }),
     EntityType("gap", (), "gaps", id_field=None),
     # Made by the builder while it builds the sections above.
     EntityType("network", (MFG.Network,), node=True),

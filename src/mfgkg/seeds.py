@@ -3,8 +3,8 @@
 Every file under ``seeds/`` (and ``seeds/sources/``) is a mapping whose top-level keys are
 sections (``institutes:``, ``sources:``, ``plan:``, ...). This module checks each record against
 its section's field table in :mod:`mfgkg.registry` and reports the first problem as a
-:class:`SeedError` that names file, entity and field. References between records are checked later, by :mod:`mfgkg.builder`,
-once every file is read.
+:class:`SeedError` that names file, entity and field. References between records are checked
+later, by :mod:`mfgkg.builder`, once every file is read.
 """
 
 from __future__ import annotations
