@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -380,25 +381,28 @@ MALFORMED = {
 }
 
 
+@contextmanager
+def serving(script: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """The endpoint URL of a hostile server for the duration of the block."""
+    server, _ = hostile(script)
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+
+
 @pytest.mark.parametrize("name", list(MALFORMED))
 def test_malformed_answers_are_one_line(name):
     script, message = MALFORMED[name]
-    server, _ = hostile(script)
-    try:
-        with pytest.raises(StoreError) as error:
-            RemoteStore(url_of(server), timeout=10).query("SELECT ?x WHERE { ?x ?p ?o }")
-        assert message in str(error.value) and len(str(error.value).splitlines()) == 1
-    finally:
-        server.shutdown()
+    with serving(script) as url, pytest.raises(StoreError) as error:
+        RemoteStore(url, timeout=10).query("SELECT ?x WHERE { ?x ?p ?o }")
+    assert message in str(error.value) and len(str(error.value).splitlines()) == 1
 
 
 def test_a_graph_answer_that_is_not_turtle_is_one_line():
-    server, _ = hostile(answer(200, b"@prefix broken", kind="text/turtle"))
-    try:
-        with pytest.raises(StoreError, match=r": the answer is not Turtle \("):
-            RemoteStore(url_of(server), timeout=10).query("CONSTRUCT WHERE { ?s ?p ?o }")
-    finally:
-        server.shutdown()
+    with (serving(answer(200, b"@prefix broken", kind="text/turtle")) as url,
+          pytest.raises(StoreError, match=r": the answer is not Turtle \(")):
+        RemoteStore(url, timeout=10).query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
 def test_a_server_that_drips_its_answer_hits_the_total_deadline():
@@ -412,23 +416,16 @@ def test_a_server_that_drips_its_answer_hits_the_total_deadline():
             handler.wfile.flush()
             time.sleep(0.2)
 
-    server, _ = hostile(drip)
-    try:
-        started = time.monotonic()
-        with pytest.raises(StoreError, match=r": no complete answer within 1 s$"):
-            RemoteStore(url_of(server), timeout=1).query("ASK {}")
-        assert time.monotonic() - started < 3
-    finally:
-        server.shutdown()
+    started = time.monotonic()
+    with serving(drip) as url, pytest.raises(StoreError, match=r": no complete answer within 1 s$"):
+        RemoteStore(url, timeout=1).query("ASK {}")
+    assert time.monotonic() - started < 3
 
 
 def test_a_bad_query_answer_is_a_query_error():
-    server, _ = hostile(answer(400, b"Parse error: line 1\n", kind="text/plain"))
-    try:
-        with pytest.raises(QueryError, match=r"HTTP 400 Bad Request: Parse error: line 1$"):
-            RemoteStore(url_of(server), timeout=10).query("ASK {}")
-    finally:
-        server.shutdown()
+    with (serving(answer(400, b"Parse error: line 1\n", kind="text/plain")) as url,
+          pytest.raises(QueryError, match=r"HTTP 400 Bad Request: Parse error: line 1$")):
+        RemoteStore(url, timeout=10).query("ASK {}")
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "soon"])

@@ -130,7 +130,8 @@ def test_hostile_parameter_is_an_unmatched_value():
      "error: updates are refused: the graph is read-only (mfgkg push replaces a store's graph)"),
     (["sparql", "SELECT * WHERE " + "{" * 2500 + "}" * 2500], "error: query refused: it nests 2500 brackets deep"),
     (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> {} }"],
-     "error: query refused: SERVICE <http://127.0.0.1:9/> is not an allowed endpoint (federation is off; "),
+     "error: query refused: SERVICE <http://127.0.0.1:9/> is not an allowed endpoint (federation is off; only "
+     "hosts the operator allows may be reached)"),
     (["sparql"], "error: give the query as an argument or with --file"),
     (["queries", "who-funds"], "error: unknown query 'who-funds'; did you mean 'who-funds-what'?"),
 ])

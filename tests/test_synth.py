@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF
 
 from conftest import ROOT
 from mfgkg import cache
 from mfgkg.namespaces import MFG
-from mfgkg.synth import SYNTH, grow
+from mfgkg.synth import grow
 from mfgkg.validate import run, shapes_graph
 from test_cli import mfgkg as run_cli
 
-DOE = URIRef("https://w3id.org/mfgkg/id/agency/doe")
+ID = "https://w3id.org/mfgkg/id/"
+DOE = URIRef(f"{ID}agency/doe")
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +32,23 @@ def test_same_seed_same_graph_and_a_different_seed_differs(base):
 
 
 def test_size_and_separation_from_real_data(base):
+    """The real graph comes first, unchanged; every entity added is named synthetic-..., and every
+    claim added is about one and cites only the synthetic source."""
     real = base.read_text().splitlines()
     grown = grow(base, 30_000, 1).splitlines()
-    assert 30_000 <= len(grown) < 30_020
+    assert 30_000 <= len(grown) < 30_050
     assert grown[: len(real)] == real
-    added = grown[len(real):]
-    assert all(line.startswith(f"<{SYNTH}") for line in added)
-    kinds = {line.split("> <")[0].removeprefix(f"<{SYNTH}").split("/")[0] for line in added}
-    assert kinds == {"organization", "source", "citation", "project", "funding", "observation"}
+    added = Graph().parse(data="\n".join(grown[len(real):]), format="nt")
+    subjects = {str(s) for s in added.subjects()}
+    entities = {s for s in subjects if not s.startswith((f"{ID}claim/", f"{ID}citation/"))}
+    assert {s.removeprefix(ID).split("/")[0] for s in entities} == {
+        "organization", "project", "funding", "observation", "source"}
+    assert all(s.removeprefix(ID).split("/")[1].startswith("synthetic-") for s in entities)
+    claims = set(added.subjects(RDF.type, MFG.Claim))
+    assert len(claims) > 900
+    assert {str(o) for c in claims for o in added.objects(c, PROV.wasDerivedFrom)} == {f"{ID}source/synthetic-data"}
+    assert all(str(added.value(c, RDF.subject)).removeprefix(ID).split("/")[1].startswith("synthetic-")
+               for c in claims)
 
 
 def test_synthetic_graph_passes_the_shapes(base):
@@ -52,7 +63,8 @@ def test_synth_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {out} ({len(out.read_text().splitlines())} triples)"
     too_small = run_cli("synth", "--triples", "100", "--out", str(tmp_path / "small.nt"))
-    assert too_small.returncode == 2 and "the real graph alone has" in too_small.stderr
+    assert too_small.returncode == 2
+    assert too_small.stderr.startswith("error: cannot grow to 100 triples: the real graph alone has ")
     assert not (tmp_path / "small.nt").exists()
 
 
@@ -71,7 +83,7 @@ def test_saved_queries_give_identical_rows_on_both_stores_on_a_synthetic_graph(b
         assert fast.run(query.name, params).result == reference.run(query.name, params).result, query.name
     # The synthetic awards reach the answers: every DOE award to a DOE institute is a who-funds-what row.
     graph = Graph().parse(path, format="nt")
-    awards = {str(s) for s in graph.subjects(MFG.funder, DOE) if str(s).startswith(SYNTH)}
+    awards = {str(s) for s in graph.subjects(MFG.funder, DOE) if "/synthetic-award-" in str(s)}
     rows = fast.run("who-funds-what", {"agency": "DOE"}).result.column("funding")
-    assert len(awards) == 21  # seed 5 at 20,000 triples
-    assert awards == {r for r in rows if r.startswith(SYNTH)}
+    assert len(awards) == 12  # seed 5 at 20,000 triples
+    assert awards == {r for r in rows if "/synthetic-award-" in r}

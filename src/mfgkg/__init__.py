@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import MfgkgError, QueryError, SeedError, StoreError
+from .errors import MfgkgError, OntologyError, QueryError, SeedError, StoreError
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from .validate import Report
 
 __version__ = "0.1.0"
-__all__ = ["MfgkgError", "QueryError", "SeedError", "StoreError", "__version__", "build", "load", "validate"]
+__all__ = ["MfgkgError", "OntologyError", "QueryError", "SeedError", "StoreError", "__version__", "build", "load",
+           "validate"]
 
 
 def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Graph:

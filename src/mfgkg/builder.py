@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node
 
 from .claims import ClaimWriter, Context
-from .errors import SeedError
+from .errors import OntologyError, SeedError
 from .namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
 from .registry import TYPES, EntityType, build_order
 from .seeds import Record, Seeds, load
@@ -533,7 +533,7 @@ class Builder:
         counts: dict[str, int] = {}
         for rec in self.seeds.section("observations"):
             d = rec.data
-            key = f"{d['metric']}-fy{d['fiscal_year']}-{d['scope']}"
+            key = d.get("id") or f"{d['metric']}-fy{d['fiscal_year']}-{d['scope']}"
             counts[key] = counts.get(key, 0) + 1
             slug = key if counts[key] == 1 else f"{key}-{counts[key]}"
             ctx = self.ctx(rec, rec.file, slug, d)
@@ -571,12 +571,13 @@ def ontology_graph(ontology_dir: Path) -> Graph:
 
 
 def parse_turtle(graph: Graph, path: Path, ontology_dir: Path) -> None:
-    """Add a Turtle file to ``graph``; malformed Turtle raises SeedError naming the file and the parser's message."""
+    """Add a Turtle file to ``graph``; malformed Turtle raises OntologyError naming the file and the
+    parser's message."""
     try:
         graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many parser-specific types
         where = path.relative_to(ontology_dir.parent).as_posix()
-        raise SeedError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
+        raise OntologyError(where, f"malformed Turtle: {str(exc).strip().splitlines()[0]}") from None
 
 
 def build_graph(seeds_dir: Path, ontology_dir: Path) -> Graph:

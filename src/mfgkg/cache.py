@@ -50,9 +50,9 @@ def content_key(seeds_dir: Path, ontology_dir: Path) -> str:
     package = Path(__file__).parent
     for label, directory in (("seeds", seeds_dir), ("ontology", ontology_dir), ("code", package)):
         if not directory.is_dir():
-            from .errors import SeedError
+            from .errors import OntologyError, SeedError
 
-            raise SeedError(str(directory), f"no {label} directory")
+            raise (OntologyError if label == "ontology" else SeedError)(str(directory), f"no {label} directory")
         for path in _files(directory):
             if label == "code" and path.suffix != ".py":
                 continue

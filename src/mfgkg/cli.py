@@ -19,6 +19,17 @@ from typing import Any, TypeVar
 import click
 
 from . import paths
+from .choices import (
+    ANSWER_FORMATS,
+    BACKENDS,
+    ENGINES,
+    EXPORT_FORMATS,
+    QUERY_FORMATS,
+    QUERY_LIST_FORMATS,
+    REPORT_FORMATS,
+    VALIDATION_FORMATS,
+    VIEWS,
+)
 from .errors import MfgkgError, MfgkgWarning
 from .workers import MEMORY_MIB
 
@@ -88,9 +99,9 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
 @ontology_option
 @click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Validate this N-Triples file (e.g. from `mfgkg synth`) instead of the build of seeds/.")
-@click.option("--engine", type=click.Choice(["oxigraph", "pyshacl"]), default="oxigraph", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="oxigraph: the shapes compiled to SPARQL (fast); pyshacl: the reference engine.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(VALIDATION_FORMATS), default="text", show_default=True)
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also list warnings.")
 @_fail_cleanly
 def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path | None, engine: str, fmt: str,
@@ -116,9 +127,9 @@ def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path 
 
 queries_option = click.option("--queries", "queries_dir", type=click.Path(file_okay=False, path_type=Path),
                               default=None, help="Saved-query directory (default: the project's queries/).")
-backend_option = click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+backend_option = click.option("--backend", type=click.Choice(BACKENDS), default="oxigraph",
                               show_default=True, help="Embedded SPARQL engine.")
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "sparql-json", "md"]),
+format_option = click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS),
                              default="table", show_default=True, help="Output format for rows.")
 
 
@@ -179,7 +190,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @main.command("queries")
 @click.argument("name", required=False)
 @queries_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_LIST_FORMATS), default="table", show_default=True)
 @_fail_cleanly
 def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
     """List the saved queries, or describe query NAME: parameters, the values they accept, and columns."""
@@ -261,7 +272,7 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/answers"),
               show_default=True, help="Directory for one file per saved query.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json", "sparql-json", "md"]), default="csv",
+@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="csv",
               show_default=True)
 @input_options
 @_fail_cleanly
@@ -361,7 +372,7 @@ def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | Non
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/analysis"),
               show_default=True, help="Directory for the report and its figures/.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md", show_default=True)
 @input_options
 @_fail_cleanly
 def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
@@ -376,10 +387,9 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
 
 @main.command()
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html", "turtle",
-                                 "nt", "jsonld"]),
+              type=click.Choice(EXPORT_FORMATS),
               help="Network formats export a view; turtle, nt and jsonld export the whole RDF graph.")
-@click.option("--view", type=click.Choice(["funding", "plan", "all"]), default="all", show_default=True)
+@click.option("--view", type=click.Choice(VIEWS), default="all", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: build/mfgkg-VIEW.SUFFIX; csv writes .nodes.csv and .edges.csv).")
 @seeds_option

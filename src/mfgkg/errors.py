@@ -1,4 +1,8 @@
-"""Errors that name the file, entity and field at fault, so an editor can fix the seed."""
+"""The errors this package raises, by layer: input files (seeds, ontology), queries, stores.
+
+Input errors name the file, entity and field at fault, so an editor can fix the file.
+Messages say what is wrong in the library's own terms, never in command-line flags.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ class MfgkgError(Exception):
     """Base class of the errors this package raises on bad input."""
 
 
-class SeedError(MfgkgError):
-    """A seed file is malformed or refers to something that does not exist."""
+class InputError(MfgkgError):
+    """An input file is malformed or refers to something that does not exist."""
 
     def __init__(self, file: str, message: str, entity: str | None = None, field: str | None = None):
         self.file = file
@@ -24,6 +28,14 @@ class SeedError(MfgkgError):
         if self.field:
             where.append(f"field '{self.field}'")
         return f"{': '.join(where)}: {self.message}"
+
+
+class SeedError(InputError):
+    """A seed file is malformed or refers to something that does not exist."""
+
+
+class OntologyError(InputError):
+    """An ontology or shapes file is malformed or missing."""
 
 
 class QueryError(MfgkgError):

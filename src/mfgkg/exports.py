@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .choices import EXPORT_FORMATS, NETWORK_FORMATS, RDF_FORMATS
 from .errors import MfgkgError
 from .registry import colours
 from .serialize import write_atomic
@@ -26,9 +27,7 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")
-RDF_FORMATS = ("turtle", "nt", "jsonld")
-FORMATS = NETWORK_FORMATS + RDF_FORMATS
+FORMATS = EXPORT_FORMATS
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "node-link": ".json", "dot": ".dot",
           "svg": ".svg", "csv": ".csv", "html": ".html", "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
 COLOURS = colours()  # node type -> colour, from the registry
@@ -139,7 +138,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: Path, view: str = "all") -> list[P
     out = Path(out)
     if fmt in RDF_FORMATS:
         if view != "all":
-            raise MfgkgError(f"--view {view}: RDF formats export the whole graph; use --view all")
+            raise MfgkgError(f"view '{view}': RDF formats export the whole graph; choose the view 'all'")
         from .serialize import to_jsonld, to_ntriples, to_turtle
 
         graph = kg.graph

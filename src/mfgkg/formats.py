@@ -8,9 +8,10 @@ import shutil
 from collections.abc import Callable
 
 from . import wire
+from .choices import QUERY_FORMATS
 from .results import BooleanResult, GraphResult, Result, Term
 
-FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")
+FORMATS = QUERY_FORMATS
 
 
 def _cell(term: Term | None) -> str:

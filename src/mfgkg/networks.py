@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from .choices import VIEWS
 from .errors import QueryError
 from .prefixes import PREFIXES
 from .registry import node_types
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-VIEWS = ("funding", "plan", "all")
 MFG = PREFIXES["mfg"]
 NODE_TYPES = node_types()  # from the registry
 TYPE_LIST = " ".join(f"mfg:{name}" for name in NODE_TYPES)

@@ -103,7 +103,7 @@ def check(text: str, allow_service: Collection[str] = ()) -> Shape:
     for target in found.services:
         if not _allowed(target, allow_service):
             hint = (f"allowed hosts: {', '.join(sorted(allow_service))}" if allow_service
-                    else "federation is off; the operator can allow hosts with --allow-service")
+                    else "federation is off; only hosts the operator allows may be reached")
             raise QueryRefused(f"query refused: SERVICE <{target}> is not an allowed endpoint ({hint})")
     return found
 

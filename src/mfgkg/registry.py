@@ -173,7 +173,7 @@ TYPES: tuple[EntityType, ...] = (
         "url": F("url", required=True, claim=False),
         "type": F("str", claim=False, choices={"report", "web-page", "press-release", "law",
                                                  "federal-register", "fact-sheet", "news",
-                                                 "dataset", "standard"}),
+                                                 "dataset", "standard", "synthetic"}),
         "note": NOTE,
     }),
     EntityType("program", (MFG.Program,), "program", kind="program", extra="program_network", node=True, fields={
@@ -272,6 +272,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("observation", (MFG.Observation,), "observations", id_field=None, hook="metrics", fields={
+        "id": F("slug", claim=False),  # optional: by default metric, fiscal year and scope name it
         "metric": F("slug", required=True, claim=False),
         "fiscal_year": F("year", required=True, claim=False),
         "value": F("number", required=True, claim=False),

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-REPORT_FORMATS = ("md", "html", "json")
 
 
 @dataclass

@@ -69,7 +69,7 @@ class ShapeError(MfgkgError):
     """A shape uses a SHACL feature the SPARQL compiler does not support."""
 
     def __init__(self, shape: Node, message: str):
-        super().__init__(f"shape {shape}: {message} (validate with --engine pyshacl instead)")
+        super().__init__(f"shape {shape}: {message} (the pyshacl engine supports it)")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import wire
+from .choices import BACKENDS
 from .errors import QueryError, ResultTooLarge, StoreError
 from .prefixes import PREFIXES
 from .results import BooleanResult, GraphResult, Result, Term
@@ -22,7 +23,6 @@ from .wire import XSD_STRING
 if TYPE_CHECKING:
     import rdflib
 
-BACKENDS = ("oxigraph", "rdflib")
 
 Answer = Result | GraphResult | BooleanResult
 

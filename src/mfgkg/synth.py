@@ -1,10 +1,15 @@
 """Synthetic growth of the graph, for measuring speed and memory at sizes the real data will reach.
 
-``grow`` adds member organizations, projects, awards per fiscal year and per-institute metric
-observations to the real graph until it holds the requested number of triples. Everything it
-adds lives under ``https://w3id.org/mfgkg/synth/``, is labelled as synthetic, and cites one
-synthetic source, so it can never be mistaken for, or mixed into, the sourced data. It follows
-the project's ontology and passes the SHACL shapes. The same seed gives the same triples.
+``grow`` writes seed records (member organizations, projects, awards per fiscal year and
+per-institute metric observations) and builds them with the same builder as the real seeds, so
+synthetic facts carry claims, ranks and citations exactly as real ones do, and follow the
+shapes. Every synthetic entity's id starts with ``synthetic-``, its label with "Synthetic",
+and every fact cites one source, ``synthetic-data``, whose title says what it is, so nothing
+synthetic can be mistaken for, or mixed into, the sourced data. The same seed gives the same
+triples.
+
+Records are built in batches, each into a fresh graph that knows the real ids, and written as
+N-Triples once each: the memory used stays that of one batch, whatever the size asked for.
 """
 
 from __future__ import annotations
@@ -13,156 +18,107 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import MfgkgError
-from .prefixes import PREFIXES
+from .registry import BY_NAME
+from .seeds import Record, Seeds, load
 
-SYNTH = "https://w3id.org/mfgkg/synth/"
-MFG, V, RDF, RDFS, XSD = (PREFIXES[p] for p in ("mfg", "v", "rdf", "rdfs", "xsd"))
-PROV, DCTERMS, SCHEMA, QB = (PREFIXES[p] for p in ("prov", "dcterms", "schema", "qb"))
-UNIT_RANGES = {V + "unit-count": (5, 2000), V + "unit-usd": (100_000, 50_000_000), V + "unit-ratio": (1, 4)}
+SOURCE = "synthetic-data"
+FILE = "synthetic"
+BATCH = 500
+PROBE = 10  # the first batch, small, to learn how many triples a record makes
+UNIT_RANGES = {"count": (5, 2000), "USD": (100_000, 50_000_000), "ratio": (1, 4)}
+# The real sections a batch needs so its references resolve (ids, units, the program).
+CONTEXT_SECTIONS = ("sources", "program", "agencies", "institutes", "concepts", "metrics", "states")
 
 
 @dataclass(frozen=True)
 class Base:
-    """What the synthetic data hangs on: institutes (sponsor, areas), fiscal years, metrics (unit)."""
+    """What the synthetic records refer to: institutes (sponsor, areas), fiscal years, metrics (unit)."""
 
     institutes: list[tuple[str, str, list[str]]]
-    fiscal_years: list[str]
+    fiscal_years: list[int]
     metrics: list[tuple[str, str]]
 
 
-def _base(ntriples: Path) -> Base:
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-
-    def rows(text: str) -> list[list[str]]:
-        return [[term.value for term in solution] for solution in store.query(text, prefixes=PREFIXES)]
-
-    areas: dict[str, list[str]] = {}
-    for institute, area in rows("SELECT ?i ?t WHERE { ?i mfg:technologyArea ?t } ORDER BY ?i ?t"):
-        areas.setdefault(institute, []).append(area)
-    institutes = [(i, s, areas.get(i, [])) for i, s in
-                  rows("SELECT ?i ?s WHERE { ?i a mfg:Institute ; mfg:sponsor ?s ; mfg:status v:status-established }"
-                       " ORDER BY ?i")]
-    years = [y for (y,) in rows("SELECT ?y WHERE { ?y a mfg:FiscalYear } ORDER BY ?y")]
-    metrics = [(m, u) for m, u in rows("SELECT ?m ?u WHERE { ?m a mfg:Metric ; mfg:unit ?u } ORDER BY ?m")]
+def _base(seeds: Seeds) -> Base:
+    institutes = [(d["id"], _truthy(d["sponsor"]), list(_truthy(d.get("technology_areas", [])) or []))
+                  for d in (r.data for r in seeds.section("institutes")) if _truthy(d["status"]) == "established"]
+    years = sorted({int(r.data["fiscal_year"]) for r in seeds.section("observations")})
+    metrics = [(r.data["id"], r.data["unit"]) for r in seeds.section("metrics")]
     if not institutes or not years or not metrics:
-        raise MfgkgError(f"{ntriples}: no established institutes, fiscal years or metrics to grow from")
-    return Base(institutes, years, metrics)
+        raise MfgkgError(f"{seeds.root}: no established institutes, fiscal years or metrics to grow from")
+    return Base(sorted(institutes), years, sorted(metrics))
 
 
-def _t(s: str, p: str, o: str) -> str:
-    return f"<{s}> <{p}> {o} ."
+def _truthy(value: Any) -> Any:
+    """A field's value, or the value of its preferred (else first) claim when it is written as claims."""
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "value" in value[0]:
+        preferred = [c for c in value if c.get("rank") == "preferred"] or value
+        return preferred[0]["value"]
+    return value
 
 
-def _iri(value: str) -> str:
-    return f"<{value}>"
-
-
-def _lit(value: str, datatype: str | None = None, lang: str | None = None) -> str:
-    text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text + (f"@{lang}" if lang else f"^^<{datatype}>" if datatype else "")
+CITE = [{"src": SOURCE}]
 
 
 class Generator:
-    """Emits synthetic N-Triples lines, one group of facts at a time."""
+    """Synthetic seed records, one at a time, in a fixed mix."""
 
     def __init__(self, base: Base, seed: int):
         self.base = base
         self.random = random.Random(seed)
-        self.seed = seed
-        self.source = f"{SYNTH}source/generator"
-        self.citation = f"{SYNTH}citation/generator"
         self.members: dict[str, list[str]] = {}
         self.counters = {"organization": 0, "project": 0, "award": 0}
         self.observations = iter(
-            (inst, year, metric, unit) for year in base.fiscal_years for inst, _, _ in base.institutes
+            (institute, year, metric, unit) for year in base.fiscal_years for institute, _, _ in base.institutes
             for metric, unit in base.metrics)
 
-    def header(self) -> list[str]:
-        publisher = f"{SYNTH}organization/generator"
-        title = _lit(f"Synthetic data generated by mfgkg synth (seed {self.seed})", lang="en")
-        return [
-            _t(publisher, RDF + "type", _iri(MFG + "Organization")),
-            _t(publisher, RDFS + "label", _lit("mfgkg synthetic data generator", lang="en")),
-            _t(self.source, RDF + "type", _iri(MFG + "Source")),
-            _t(self.source, RDFS + "label", title),
-            _t(self.source, DCTERMS + "title", title),
-            _t(self.source, DCTERMS + "publisher", _iri(publisher)),
-            _t(self.source, DCTERMS + "issued", _lit("2026", XSD + "gYear")),
-            _t(self.source, SCHEMA + "url", _iri(SYNTH.rstrip("/"))),
-            _t(self.source, MFG + "sourceType", _lit("synthetic")),
-            _t(self.citation, RDF + "type", _iri(MFG + "Citation")),
-            _t(self.citation, PROV + "entity", _iri(self.source)),
-        ]
-
-    def _sourced(self, node: str) -> list[str]:
-        return [_t(node, PROV + "wasDerivedFrom", _iri(self.source)), _t(node, MFG + "citation", _iri(self.citation))]
-
-    def organization(self) -> list[str]:
+    def organization(self) -> tuple[str, dict[str, Any]]:
         self.counters["organization"] += 1
-        n = self.counters["organization"]
-        node = f"{SYNTH}organization/{n:07d}"
+        name = f"Synthetic member {self.counters['organization']:07d}"
         institute = self.random.choice(self.base.institutes)[0]
-        self.members.setdefault(institute, []).append(node)
-        return [_t(node, RDF + "type", _iri(MFG + "Organization")),
-                _t(node, RDFS + "label", _lit(f"Synthetic member organization {n}", lang="en")),
-                _t(node, MFG + "memberOf", _iri(institute)), *self._sourced(node)]
+        self.members.setdefault(institute, []).append(name)
+        return "memberships", {"organization": name, "institute": institute, "cite": CITE}
 
-    def project(self) -> list[str]:
+    def project(self) -> tuple[str, dict[str, Any]]:
         institute, _, areas = self.random.choice(self.base.institutes)
         members = self.members.get(institute)
         if not members:
             return self.organization()
         self.counters["project"] += 1
         n = self.counters["project"]
-        node = f"{SYNTH}project/{n:07d}"
-        lines = [_t(node, RDF + "type", _iri(MFG + "Project")),
-                 _t(node, RDFS + "label", _lit(f"Synthetic project {n}", lang="en")),
-                 _t(node, MFG + "performedBy", _iri(institute)),
-                 _t(node, MFG + "fiscalYear", _iri(self.random.choice(self.base.fiscal_years))), *self._sourced(node)]
-        for member in sorted(set(self.random.choices(members, k=self.random.randint(1, 3)))):
-            lines.append(_t(node, MFG + "participant", _iri(member)))
+        record: dict[str, Any] = {
+            "id": f"synthetic-project-{n:07d}", "label": f"Synthetic project {n:07d}", "institute": institute,
+            "participants": sorted(set(self.random.choices(members, k=self.random.randint(1, 3)))),
+            "fiscal_year": self.random.choice(self.base.fiscal_years), "cite": CITE}
         if areas:
-            lines.append(_t(node, MFG + "projectArea", _iri(self.random.choice(areas))))
-        return lines
+            record["technology_area"] = self.random.choice(areas)
+        return "projects", record
 
-    def award(self) -> list[str]:
+    def award(self) -> tuple[str, dict[str, Any]]:
         self.counters["award"] += 1
         n = self.counters["award"]
-        node = f"{SYNTH}funding/{n:07d}"
         institute, sponsor, _ = self.random.choice(self.base.institutes)
-        amount = self.random.randrange(500, 25_000) * 1000
-        return [_t(node, RDF + "type", _iri(MFG + "FundingCommitment")),
-                _t(node, RDFS + "label", _lit(f"Synthetic award {n}", lang="en")),
-                _t(node, MFG + "recipient", _iri(institute)), _t(node, MFG + "funder", _iri(sponsor)),
-                _t(node, MFG + "fundingKind", _iri(V + "funding-kind-award")),
-                _t(node, MFG + "amount", _lit(str(amount), XSD + "decimal")),
-                _t(node, MFG + "currency", _lit("USD")), _t(node, MFG + "comparator", _iri(V + "comparator-exact")),
-                _t(node, MFG + "fiscalYear", _iri(self.random.choice(self.base.fiscal_years))),
-                _t(node, MFG + "rank", _iri(V + "rank-normal")), _t(node, MFG + "basis", _iri(V + "basis-stated")),
-                *self._sourced(node)]
+        return "funding", {
+            "id": f"synthetic-award-{n:07d}", "institute": institute, "funder": sponsor, "kind": "award",
+            "amount": self.random.randrange(500, 25_000) * 1000, "currency": "USD",
+            "fiscal_year": self.random.choice(self.base.fiscal_years), "description": f"Synthetic award {n:07d}",
+            "cite": CITE}
 
-    def observation(self) -> list[str]:
+    def observation(self) -> tuple[str, dict[str, Any]]:
         try:
             institute, year, metric, unit = next(self.observations)
         except StopIteration:
             return self.award()
-        slug = "-".join(iri.rsplit("/", 1)[-1] for iri in (metric, year, institute))
-        node = f"{SYNTH}observation/{slug}"
         low, high = UNIT_RANGES.get(unit, (0, 1000))
-        return [_t(node, RDF + "type", _iri(MFG + "Observation")),
-                _t(node, QB + "dataSet", _iri(V + "program-metrics")), _t(node, MFG + "metric", _iri(metric)),
-                _t(node, MFG + "fiscalYear", _iri(year)), _t(node, MFG + "scope", _iri(institute)),
-                _t(node, MFG + "value", _lit(str(self.random.randint(low, high)), XSD + "decimal")),
-                _t(node, MFG + "unit", _iri(unit)), _t(node, MFG + "comparator", _iri(V + "comparator-exact")),
-                _t(node, MFG + "rank", _iri(V + "rank-normal")), *self._sourced(node)]
+        return "observations", {"id": f"synthetic-observation-{metric}-fy{year}-{institute}", "metric": metric,
+                                "fiscal_year": year, "value": self.random.randint(low, high), "unit": unit,
+                                "scope": institute, "cite": CITE}
 
-    def groups(self) -> Iterator[list[str]]:
-        """Endless groups in a fixed mix: for every 10, 4 organizations, 3 projects, 2 awards, 1 observation."""
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Endless records in a fixed mix: for every 10, 4 organizations, 3 projects, 2 awards, 1 observation."""
         pattern = (self.organization, self.organization, self.project, self.award, self.organization,
                    self.project, self.observation, self.organization, self.award, self.project)
         while True:
@@ -170,14 +126,76 @@ class Generator:
                 yield make()
 
 
-def grow(ntriples: Path, triples: int, seed: int = 1) -> str:
-    """The N-Triples of ``ntriples`` plus synthetic triples, about ``triples`` in all (never fewer)."""
+def _source(seed: int) -> Record:
+    return Record("sources", FILE, {
+        "id": SOURCE, "title": f"Synthetic data generated by mfgkg synth (seed {seed})",
+        "publisher": "Synthetic data generator of mfgkg", "date": "2026", "url": "https://w3id.org/mfgkg/synth",
+        "type": "synthetic"})
+
+
+def _batch(real: Seeds, records: list[tuple[str, dict[str, Any]]], source: Record) -> Seeds:
+    """Seeds holding ``records`` and the real records their references need."""
+    batch = Seeds(real.root)
+    for section in CONTEXT_SECTIONS:
+        batch.records[section] = list(real.section(section))
+    batch.records["sources"] = [*batch.records["sources"], source]
+    for section, data in records:
+        batch.records.setdefault(section, []).append(Record(section, FILE, data))
+    return batch
+
+
+def _source_lines(real: Seeds, source: Record) -> list[str]:
+    """The synthetic source itself, built as any source is."""
+    from .builder import Builder
+    from .serialize import to_ntriples
+
+    seeds = Seeds(real.root)
+    seeds.records.update({"sources": [source], "agencies": list(real.section("agencies"))})
+    builder = Builder(seeds)
+    builder.sources()
+    return to_ntriples(builder.graph).splitlines()
+
+
+def _batch_lines(real: Seeds, records: list[tuple[str, dict[str, Any]]], source: Record) -> list[str]:
+    """The N-Triples of ``records``, built against the real ids."""
+    from .builder import Builder
+    from .serialize import to_ntriples
+
+    builder = Builder(_batch(real, records, source))
+    builder.section(BY_NAME["project"])
+    builder.memberships()
+    builder.funding()
+    builder.metrics()
+    return to_ntriples(builder.graph).splitlines()
+
+
+def grow(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = None) -> str:
+    """The N-Triples of ``ntriples`` (the build of ``seeds_dir``) plus synthetic triples, about
+    ``triples`` in all (never fewer; a few dozen more at most)."""
+    from . import paths
+
     base_lines = [line for line in Path(ntriples).read_text(encoding="utf-8").splitlines() if line.strip()]
     if triples < len(base_lines):
-        raise MfgkgError(f"--triples {triples}: the real graph alone has {len(base_lines)} triples")
-    generator = Generator(_base(Path(ntriples)), seed)
-    lines = base_lines + generator.header()
-    groups = generator.groups()
-    while len(lines) < triples:
-        lines.extend(next(groups))
-    return "\n".join(lines) + "\n"
+        raise MfgkgError(f"cannot grow to {triples} triples: the real graph alone has {len(base_lines)}")
+    real = load(seeds_dir or paths.seeds_dir())
+    generator = Generator(_base(real), seed)
+    source = _source(seed)
+    seen = {hash(line) for line in base_lines}
+    lines = list(base_lines)
+    done = 0
+    records = generator.records()
+    batch_lines = _source_lines(real, source)
+    while True:
+        for line in batch_lines:
+            key = hash(line)
+            if key not in seen:
+                seen.add(key)
+                lines.append(line)
+        if len(lines) >= triples:
+            return "\n".join(lines) + "\n"
+        # Size the next batch to half of what the triples per record so far say is missing, so the
+        # batches shrink as the target nears and the last one overshoots by a record at most.
+        per_record = (len(lines) - len(base_lines)) / done if done else 0
+        size = max(1, min(BATCH, int((triples - len(lines)) / per_record / 2))) if per_record else PROBE
+        batch_lines = _batch_lines(real, [next(records) for _ in range(size)], source)
+        done += size

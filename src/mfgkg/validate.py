@@ -18,14 +18,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from .builder import parse_turtle
-from .errors import QueryError, SeedError
+from .choices import ENGINES
+from .errors import OntologyError, QueryError
 from .prefixes import curie
 from .results import Term
 from .shapes_sparql import compile_shapes
 from .stores import OxigraphStore, RdflibStore, Store
 from .wire import ntriples_term
 
-ENGINES = ("oxigraph", "pyshacl")
 EXPLAIN_BATCH = 500
 PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
@@ -79,7 +79,7 @@ def shapes_graph(ontology_dir: Path) -> Graph:
     g = Graph()
     files = sorted((ontology_dir / "shapes").glob("*.ttl"))
     if not files:
-        raise SeedError(str(ontology_dir / "shapes"), "no SHACL shape files found")
+        raise OntologyError(str(ontology_dir / "shapes"), "no SHACL shape files found")
     for path in files:
         parse_turtle(g, path, ontology_dir)
     return g
