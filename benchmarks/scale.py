@@ -47,8 +47,8 @@ def _alarm(signum: int, frame: object) -> None:
 
 def open_backend(path: Path, backend: str, endpoint: str | None) -> tuple[object, float]:
     """The store for ``backend`` and its load time in seconds (for Virtuoso: `mfgkg push`)."""
-    from mfgkg.remote import RemoteStore, push
-    from mfgkg.stores import open_store
+    from mfgkg.query.remote import RemoteStore, push
+    from mfgkg.query.stores import open_store
 
     started = time.perf_counter()
     if backend != "virtuoso":
@@ -86,9 +86,9 @@ def time_queries(kg: object, runs: int, query_timeout: float) -> dict[str, float
 def measure(path: Path, backend: str, runs: int, query_timeout: float, pyshacl_max: int,
             endpoint: str | None) -> dict:
     """In this process: load ``path`` into ``backend``, time every saved query, validate."""
-    from mfgkg.catalogue import Catalogue
     from mfgkg.kg import KnowledgeGraph
-    from mfgkg.validate import run, shapes_graph
+    from mfgkg.query.catalogue import Catalogue
+    from mfgkg.shapes.validate import run, shapes_graph
 
     store, load = open_backend(path, backend, endpoint)
     triples = len(store)

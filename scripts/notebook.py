@@ -15,7 +15,7 @@ from pathlib import Path
 import nbclient
 import nbformat
 
-from mfgkg.serialize import write_atomic
+from mfgkg.data.serialize import write_atomic
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "who-funds-what.ipynb"
 

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 from PIL import Image
 
-from mfgkg import analysis
+from mfgkg.analysis import measures as analysis
 from mfgkg.errors import QueryError
 from test_cli import mfgkg as run_cli
 

@@ -20,8 +20,8 @@ import pytest
 
 from conftest import request, start, stop
 from mfgkg.errors import QueryError, StoreError
-from mfgkg.query_guard import MAX_DEPTH, MAX_OPERATORS
-from mfgkg.remote import RemoteStore
+from mfgkg.query.query_guard import MAX_DEPTH, MAX_OPERATORS
+from mfgkg.query.remote import RemoteStore
 
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

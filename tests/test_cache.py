@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT
-from mfgkg import cache
-from mfgkg.serialize import to_ntriples
+from mfgkg.data import cache
+from mfgkg.data.serialize import to_ntriples
 from test_cli import mfgkg as run_cli
 
 DOE_ROW = "PowerAmerica,Next Generation Power Electronics Manufacturing Innovation Institute,DOE,Raleigh"
@@ -65,7 +65,7 @@ def small_build(monkeypatch: pytest.MonkeyPatch) -> bytes:
     """Make rebuilds cheap: the builder returns a one-triple graph; returns its cached form."""
     graph = Graph()
     graph.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("rebuilt")))
-    monkeypatch.setattr("mfgkg.builder.build_graph", lambda seeds, ontology: graph)
+    monkeypatch.setattr("mfgkg.data.builder.build_graph", lambda seeds, ontology: graph)
     return to_ntriples(graph).encode()
 
 

@@ -9,10 +9,10 @@ import pytest
 
 import mfgkg
 from conftest import ROOT
-from mfgkg import cache
-from mfgkg.catalogue import Catalogue, parse
+from mfgkg.data import cache
 from mfgkg.errors import QueryError
-from mfgkg.sparql_lexer import projection
+from mfgkg.query.catalogue import Catalogue, parse
+from mfgkg.query.sparql_lexer import projection
 
 HEADER = """# title: T
 # description: D

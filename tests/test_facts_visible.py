@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from mfgkg.namespaces import MFG
+from mfgkg.data.namespaces import MFG
 
 Fact = tuple[str, str, str]  # (property label, value as shown, rank label)
 

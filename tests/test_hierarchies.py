@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import ORG, SKOS
 
-from mfgkg.namespaces import MFG
+from mfgkg.data.namespaces import MFG
 
 
 def below(graph: Graph, top: URIRef, step: URIRef) -> set[URIRef]:

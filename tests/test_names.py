@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mfgkg.errors import QueryError, UnmatchedValue
-from mfgkg.names import Names, stem, words
-from mfgkg.params import ENTITY_CLASSES, Resolver
+from mfgkg.query.names import Names, stem, words
+from mfgkg.query.params import ENTITY_CLASSES, Resolver
 from test_cli import mfgkg as run_cli
 
 ID = "https://w3id.org/mfgkg/id/"

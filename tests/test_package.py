@@ -66,8 +66,8 @@ def test_the_installed_package_reads_its_own_data(venv, elsewhere):
                 cwd=elsewhere["cwd"], env=elsewhere["env"]).split()
     package = Path(where[0]).parent
     assert package.is_relative_to(venv.parent)
-    assert Path(where[1]) == package / "data" / "seeds"
-    assert files(package / "data") == files(ROOT, "seeds", "ontology", "queries")
+    assert Path(where[1]) == package / "inputs" / "seeds"
+    assert files(package / "inputs") == files(ROOT, "seeds", "ontology", "queries")
 
 
 def test_build_validate_query_and_export_answer_as_the_checkout(venv, elsewhere, tmp_path):

@@ -4,12 +4,12 @@ instances of is in it, and seeds, builder, parameters, networks and exports all 
 from __future__ import annotations
 
 from conftest import select
-from mfgkg import registry
-from mfgkg.builder import KINDS
-from mfgkg.exports import COLOURS
-from mfgkg.networks import NODE_TYPES
-from mfgkg.params import ENTITY_CLASSES
-from mfgkg.seeds import SECTIONS
+from mfgkg.analysis.networks import NODE_TYPES
+from mfgkg.data import registry
+from mfgkg.data.builder import KINDS
+from mfgkg.data.seeds import SECTIONS
+from mfgkg.publish.style import COLOURS
+from mfgkg.query.params import ENTITY_CLASSES
 
 MFG = "https://w3id.org/mfgkg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -28,7 +28,7 @@ def test_every_class_with_instances_has_an_entry(graph):
 def test_every_entry_names_a_class_the_ontology_defines():
     """No entry names a class the ontology does not define."""
     from mfgkg import paths
-    from mfgkg.builder import ontology_graph
+    from mfgkg.data.builder import ontology_graph
 
     ontology = ontology_graph(paths.ontology_dir())
     defined = {str(s) for s in ontology.subjects()}
@@ -55,7 +55,7 @@ def test_build_order_respects_every_dependency():
 def test_plain_sections_are_built_from_their_field_tables_alone(graph):
     """For every field with a property (``via``), each seeded record has that property in the graph."""
     from mfgkg import paths
-    from mfgkg.seeds import load
+    from mfgkg.data.seeds import load
 
     seeds = load(paths.seeds_dir())
     checked = 0
@@ -95,8 +95,8 @@ memberships:
 def test_projects_and_memberships_can_be_recorded(seed_copy):
     """The two sections the ontology had terms for and no seeds: one record each builds to sourced
     facts that the shapes accept."""
-    from mfgkg.builder import build_graph
-    from mfgkg.validate import run, shapes_graph
+    from mfgkg.data.builder import build_graph
+    from mfgkg.shapes.validate import run, shapes_graph
 
     (seed_copy / "seeds" / "projects.yaml").write_text(PROJECTS)
     graph = build_graph(seed_copy / "seeds", seed_copy / "ontology")

@@ -20,8 +20,8 @@ from rdflib.compare import isomorphic
 import mfgkg
 from conftest import ROOT, program
 from mfgkg.errors import QueryError, StoreError
-from mfgkg.remote import RemoteStore, ntriples_term, with_values
-from mfgkg.results import Term
+from mfgkg.query.remote import RemoteStore, ntriples_term, with_values
+from mfgkg.query.results import Term
 from test_cli import mfgkg as run_cli
 
 # One Virtuoso for the whole module: its tests stay on one test worker.

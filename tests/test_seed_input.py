@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from mfgkg.data.seeds import load
 from mfgkg.errors import SeedError
-from mfgkg.seeds import load
 
 # A 5,000-digit amount: Python's limit on integer-to-text conversion (3.11, and 3.10 from 3.10.7)
 # stops it in the YAML reader; without that limit the range check refuses it.
@@ -87,7 +87,7 @@ def test_the_anchors_the_real_seeds_use_still_load():
 
 
 def test_an_emptied_agencies_file_names_the_first_dangling_reference(seed_copy):
-    from mfgkg.builder import build_graph
+    from mfgkg.data.builder import build_graph
 
     (seed_copy / "seeds" / "agencies.yaml").write_text("")
     with pytest.raises(SeedError) as error:

@@ -105,7 +105,7 @@ def test_an_idle_connection_is_closed_by_the_server(kg):
     import socket
     import threading
 
-    from mfgkg.serve import ServeSettings, make_server
+    from mfgkg.publish.serve import ServeSettings, make_server
 
     httpd = make_server(kg, port=0, settings=ServeSettings(workers=1, idle_timeout=0.5))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

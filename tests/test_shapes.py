@@ -12,10 +12,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from conftest import ROOT, sparql
-from mfgkg import cache
-from mfgkg.namespaces import SH_NS
-from mfgkg.stores import OxigraphStore
-from mfgkg.validate import run, shapes_graph
+from mfgkg.data import cache
+from mfgkg.data.namespaces import SH_NS
+from mfgkg.query.stores import OxigraphStore
+from mfgkg.shapes.validate import run, shapes_graph
 
 FIXTURES = yaml.safe_load((Path(__file__).parent / "fixtures" / "violations.yaml").read_text())
 SHAPES = shapes_graph(ROOT / "ontology")

@@ -10,10 +10,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from conftest import ROOT
-from mfgkg import cache
-from mfgkg.namespaces import MFG
-from mfgkg.synth import grow
-from mfgkg.validate import run, shapes_graph
+from mfgkg.data import cache
+from mfgkg.data.namespaces import MFG
+from mfgkg.data.synth import grow
+from mfgkg.shapes.validate import run, shapes_graph
 from test_cli import mfgkg as run_cli
 
 ID = "https://w3id.org/mfgkg/id/"
@@ -70,9 +70,9 @@ def test_synth_command(tmp_path):
 
 @pytest.mark.reference
 def test_saved_queries_give_identical_rows_on_both_stores_on_a_synthetic_graph(base, tmp_path):
-    from mfgkg.catalogue import Catalogue
     from mfgkg.kg import KnowledgeGraph
-    from mfgkg.stores import open_store
+    from mfgkg.query.catalogue import Catalogue
+    from mfgkg.query.stores import open_store
 
     path = tmp_path / "grown.nt"
     path.write_text(grow(base, 20_000, 5))

@@ -16,11 +16,11 @@ import yaml
 from rdflib import Graph
 
 from conftest import ROOT, sparql
-from mfgkg import cache
-from mfgkg.shapes_sparql import ShapeError, compile_shapes
-from mfgkg.stores import OxigraphStore
-from mfgkg.synth import grow
-from mfgkg.validate import run, shapes_graph
+from mfgkg.data import cache
+from mfgkg.data.synth import grow
+from mfgkg.query.stores import OxigraphStore
+from mfgkg.shapes.compiler import ShapeError, compile_shapes
+from mfgkg.shapes.validate import run, shapes_graph
 
 PLANTED = yaml.safe_load((Path(__file__).parent / "fixtures" / "planted.yaml").read_text())
 SYNTH = "https://w3id.org/mfgkg/id/"  # synthetic entities live beside real ones, named synthetic-...
@@ -210,7 +210,7 @@ def test_sparql_constraints_are_read_as_tokens_not_text(engine):
     """Regressions: a predicate named ex:limit was refused as if it were LIMIT, and a "{" inside a
     string literal in the SELECT clause had the focus nodes spliced into the string, so the
     constraint silently checked nothing."""
-    from mfgkg.validate import run
+    from mfgkg.shapes.validate import run
 
     shapes = Graph().parse(data=TOKEN_SHAPES, format="turtle")
     report = run(Graph().parse(data=TOKEN_DATA, format="turtle"), shapes, engine)

@@ -10,23 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import MfgkgError, OntologyError, QueryError, SeedError, StoreError
+from mfgkg.errors import MfgkgError, OntologyError, QueryError, SeedError, StoreError
+from mfgkg.version import __version__
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from .kg import load
-    from .validate import Report
+    from mfgkg.kg import load
+    from mfgkg.shapes.validate import Report
 
-__version__ = "0.1.0"
 __all__ = ["MfgkgError", "OntologyError", "QueryError", "SeedError", "StoreError", "__version__", "build", "load",
            "validate"]
 
 
 def build(seeds_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Graph:
     """Build the graph from ``seeds_dir`` and ``ontology_dir`` (defaults: the project's)."""
-    from . import paths
-    from .builder import build_graph
+    from mfgkg import paths
+    from mfgkg.data.builder import build_graph
 
     return build_graph(Path(seeds_dir or paths.seeds_dir()), Path(ontology_dir or paths.ontology_dir()))
 
@@ -36,8 +36,8 @@ def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None,
 
     ``engine`` is "oxigraph" (the shapes compiled to SPARQL, fast) or "pyshacl" (the reference).
     """
-    from . import paths
-    from .validate import run, shapes_graph
+    from mfgkg import paths
+    from mfgkg.shapes.validate import run, shapes_graph
 
     ont = Path(ontology_dir or paths.ontology_dir())
     if graph is None:
@@ -48,7 +48,7 @@ def validate(graph: Graph | None = None, ontology_dir: Path | str | None = None,
 def __getattr__(name: str) -> object:
     """``mfgkg.load`` is :func:`mfgkg.kg.load`, imported on first use to keep start-up light."""
     if name == "load":
-        from .kg import load
+        from mfgkg.kg import load
 
         return load
     raise AttributeError(f"module 'mfgkg' has no attribute '{name}'")

@@ -1,5 +1,5 @@
 """Allow ``python -m mfgkg``."""
 
-from .cli import main
+from mfgkg.cli import main
 
 main()

@@ -4,14 +4,14 @@ reads them without loading the modules that implement each choice."""
 
 from __future__ import annotations
 
-BACKENDS = ("oxigraph", "rdflib")  # embedded stores (mfgkg.stores)
-ENGINES = ("oxigraph", "pyshacl")  # SHACL validation engines (mfgkg.validate)
+BACKENDS = ("oxigraph", "rdflib")  # embedded stores (mfgkg.query.stores)
+ENGINES = ("oxigraph", "pyshacl")  # SHACL validation engines (mfgkg.shapes.validate)
 VALIDATION_FORMATS = ("text", "json")  # the validation report on the command line
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")  # query answers (mfgkg.formats)
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")  # query answers (mfgkg.query.formats)
 ANSWER_FORMATS = tuple(f for f in QUERY_FORMATS if f != "table")  # `mfgkg answer` files
 QUERY_LIST_FORMATS = ("table", "json")  # `mfgkg queries`
-REPORT_FORMATS = ("md", "html", "json")  # the analysis report (mfgkg.report)
-VIEWS = ("funding", "plan", "all")  # network projections (mfgkg.networks)
-NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")  # mfgkg.exports
-RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.exports)
+REPORT_FORMATS = ("md", "html", "json")  # the analysis report (mfgkg.analysis.report)
+VIEWS = ("funding", "plan", "all")  # network projections (mfgkg.analysis.networks)
+NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")  # mfgkg.publish.exports
+RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.publish.exports)
 EXPORT_FORMATS = NETWORK_FORMATS + RDF_FORMATS

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import paths
-from .choices import (
+from mfgkg import paths
+from mfgkg.choices import (
     ANSWER_FORMATS,
     BACKENDS,
     ENGINES,
@@ -30,8 +30,8 @@ from .choices import (
     VALIDATION_FORMATS,
     VIEWS,
 )
-from .errors import MfgkgError, MfgkgWarning
-from .workers import MEMORY_MIB
+from mfgkg.errors import MfgkgError, MfgkgWarning
+from mfgkg.query.workers import MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,9 +80,9 @@ def main() -> None:
 @_fail_cleanly
 def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> None:
     """Build the graph from seeds/ and write Turtle, N-Triples and JSON-LD (and refresh the query cache)."""
-    from . import build as build_graph
-    from . import cache
-    from .serialize import render, write_files
+    from mfgkg import build as build_graph
+    from mfgkg.data import cache
+    from mfgkg.data.serialize import render, write_files
 
     seeds = seeds_dir or paths.seeds_dir()
     ontology = ontology_dir or paths.ontology_dir()
@@ -107,9 +107,9 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
 def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path | None, engine: str, fmt: str,
              warnings: bool) -> None:
     """Validate the graph against the SHACL shapes; exit 1 on violations."""
-    from . import cache
-    from .stores import open_store
-    from .validate import run, shapes_graph
+    from mfgkg.data import cache
+    from mfgkg.query.stores import open_store
+    from mfgkg.shapes.validate import run, shapes_graph
 
     ont = ontology_dir or paths.ontology_dir()
     shapes = shapes_graph(ont)
@@ -161,7 +161,7 @@ def input_options(func: F) -> F:
 
 def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph",
           endpoint: str | None = None, graph: str | None = None):
-    from .kg import load
+    from mfgkg.kg import load
 
     if graph and not endpoint:
         raise MfgkgError("--graph needs --endpoint")
@@ -169,7 +169,7 @@ def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path |
 
 
 def _emit(answer: Any, fmt: str) -> None:
-    from .formats import render, terminal_width
+    from mfgkg.query.formats import render, terminal_width
 
     width = terminal_width() if fmt == "table" and sys.stdout.isatty() else None
     click.echo(render(answer, fmt, width), nl=False)
@@ -194,7 +194,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @_fail_cleanly
 def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
     """List the saved queries, or describe query NAME: parameters, the values they accept, and columns."""
-    from .catalogue import Catalogue
+    from mfgkg.query.catalogue import Catalogue
 
     catalogue = Catalogue(queries_dir or paths.queries_dir())
     chosen = [catalogue[name]] if name else list(catalogue)
@@ -279,8 +279,8 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
 def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
            queries_dir: Path | None) -> None:
     """Answer every saved query (defaults; examples for required parameters) into OUT, one file each."""
-    from .formats import render
-    from .serialize import write_atomic
+    from mfgkg.data.serialize import write_atomic
+    from mfgkg.query.formats import render
 
     kg = _open(seeds_dir, ontology_dir, queries_dir)
     suffix = {"sparql-json": "srj", "md": "md"}.get(fmt, fmt)
@@ -315,9 +315,9 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
     Credentials come from MFGKG_SPARQL_USER and MFGKG_SPARQL_PASSWORD (MFGKG_SPARQL_AUTH=digest
     for stores such as Virtuoso that ask for digest authentication).
     """
-    from . import cache
-    from .remote import RemoteStore
-    from .remote import push as push_graph
+    from mfgkg.data import cache
+    from mfgkg.query.remote import RemoteStore
+    from mfgkg.query.remote import push as push_graph
 
     ntriples = cache.cached_graph(seeds_dir or paths.seeds_dir(), ontology_dir or paths.ontology_dir())
     total = sum(1 for line in ntriples.open(encoding="utf-8") if line.strip())
@@ -350,7 +350,7 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
 def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None,
           **settings: Any) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a query page at the root."""
-    from .serve import ServeSettings, make_server
+    from mfgkg.publish.serve import ServeSettings, make_server
 
     options = ServeSettings(**{k: tuple(v) if isinstance(v, tuple) else v for k, v in settings.items()})
     kg = _open(seeds_dir, ontology_dir, queries_dir)
@@ -378,7 +378,7 @@ def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | Non
 def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
             queries_dir: Path | None) -> None:
     """Network analysis report: funding flows, centrality, how objectives connect, gaps, with plots."""
-    from . import report
+    from mfgkg.analysis import report
 
     paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
     for path in paths_written:
@@ -397,8 +397,8 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
 @_fail_cleanly
 def export(fmt: str, view: str, out_file: Path | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
     """Export a network view for Gephi, Cytoscape, yEd or Graphviz, or the RDF graph."""
-    from .exports import SUFFIX
-    from .exports import export as write_export
+    from mfgkg.publish.exports import SUFFIX
+    from mfgkg.publish.exports import export as write_export
 
     out = out_file or Path("build") / f"mfgkg-{view}{SUFFIX[fmt]}"
     for path in write_export(_open(seeds_dir, ontology_dir, None), fmt, out, view):
@@ -412,8 +412,8 @@ def export(fmt: str, view: str, out_file: Path | None, seeds_dir: Path | None, o
 @_fail_cleanly
 def docs(out_file: Path, ontology_dir: Path | None) -> None:
     """Write the ontology documentation: every class and property with its alignments."""
-    from .docs import render
-    from .serialize import write_atomic
+    from mfgkg.data.serialize import write_atomic
+    from mfgkg.publish.docs import render
 
     write_atomic({out_file: render(ontology_dir or paths.ontology_dir())})
     click.echo(f"wrote {out_file}")
@@ -429,9 +429,9 @@ def docs(out_file: Path, ontology_dir: Path | None) -> None:
 @_fail_cleanly
 def synth(triples: int, seed: int, out_file: Path | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
     """Grow the real graph with synthetic members, projects, awards and metrics, for benchmarks."""
-    from . import cache
-    from .serialize import write_atomic
-    from .synth import grow
+    from mfgkg.data import cache
+    from mfgkg.data.serialize import write_atomic
+    from mfgkg.data.synth import grow
 
     base = cache.cached_graph(seeds_dir or paths.seeds_dir(), ontology_dir or paths.ontology_dir())
     out = out_file or Path("build") / f"synth-{triples}.nt"

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, paths
-from .catalogue import LIST_SEPARATOR, Catalogue
-from .errors import QueryError, UnmatchedValue
-from .params import Resolver, bind
-from .query_guard import check, on_large_stack
-from .results import BooleanResult, GraphResult, Result
-from .stores import Answer, Store, open_store
-from .wire import write_graph
+from mfgkg import paths
+from mfgkg.data import cache
+from mfgkg.errors import QueryError, UnmatchedValue
+from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue
+from mfgkg.query.params import Resolver, bind
+from mfgkg.query.query_guard import check, on_large_stack
+from mfgkg.query.results import BooleanResult, GraphResult, Result
+from mfgkg.query.stores import Answer, Store, open_store
+from mfgkg.query.wire import write_graph
 
 if TYPE_CHECKING:
     import networkx
@@ -81,7 +82,7 @@ class KnowledgeGraph:
 
         With ``limit``, an answer of more rows or triples raises :class:`~mfgkg.errors.ResultTooLarge`.
         Updates, shapes deep enough to crash the engine, and SERVICE calls to hosts not in
-        ``allow_service`` are refused with a :class:`~mfgkg.errors.QueryError` (see :mod:`mfgkg.query_guard`).
+        ``allow_service`` are refused with a :class:`~mfgkg.errors.QueryError` (see :mod:`mfgkg.query.query_guard`).
         """
         check(text, allow_service)
         return on_large_stack(self.store.query, text, limit=limit)
@@ -92,7 +93,7 @@ class KnowledgeGraph:
 
     def example_sparql(self, name: str) -> str:
         """Saved query ``name`` as standalone SPARQL, its parameters (examples or defaults) in a VALUES block."""
-        from .remote import with_values
+        from mfgkg.query.remote import with_values
 
         saved = self.queries[name]
         bound = bind(saved, saved.example_params(), self._resolver)
@@ -100,8 +101,8 @@ class KnowledgeGraph:
         return with_values(body.strip() + "\n", bound.bindings)
 
     def to_networkx(self, view: str = "all") -> networkx.DiGraph:
-        """A typed NetworkX projection: view "funding", "plan" or "all" (see :mod:`mfgkg.networks`)."""
-        from .networks import project
+        """A typed NetworkX projection: view "funding", "plan" or "all" (see :mod:`mfgkg.analysis.networks`)."""
+        from mfgkg.analysis.networks import project
 
         return project(self, view)
 
@@ -146,7 +147,7 @@ def load(
     """
     catalogue = Catalogue(Path(queries) if queries else paths.queries_dir())
     if endpoint:
-        from .remote import RemoteStore
+        from mfgkg.query.remote import RemoteStore
 
         return KnowledgeGraph(RemoteStore(endpoint, graph), catalogue)
     seeds_dir = Path(seeds) if seeds else paths.seeds_dir()

@@ -1,7 +1,7 @@
 """Where the project's inputs live: seeds/, ontology/ and queries/.
 
 The three directories exist at the top of a source checkout, where people edit them, and inside
-the installed package (``mfgkg/data/``), where the wheel ships a copy. A project directory on
+the installed package (``mfgkg/inputs/``), where the wheel ships a copy. A project directory on
 disk wins, so an edit is seen at once; an installed wheel outside any project reads its own
 copy, so ``pip install mfgkg`` works from any directory.
 """
@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 ENV_ROOT = "MFGKG_ROOT"
-PACKAGED = "data"
+PACKAGED = "inputs"
 
 
 def is_project(directory: Path) -> bool:

@@ -7,7 +7,7 @@ import re
 
 from rdflib import Namespace
 
-from .prefixes import BASE, PREFIXES
+from mfgkg.prefixes import BASE, PREFIXES
 
 MFG = Namespace(PREFIXES["mfg"])
 ID = Namespace(PREFIXES["id"])

@@ -1,5 +1,5 @@
 """Render query answers as text: table, json (records) and md here; csv, tsv and sparql-json
-(the W3C formats) and Turtle for graphs through :mod:`mfgkg.wire`."""
+(the W3C formats) and Turtle for graphs through :mod:`mfgkg.query.wire`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 import shutil
 from collections.abc import Callable
 
-from . import wire
-from .choices import QUERY_FORMATS
-from .results import BooleanResult, GraphResult, Result, Term
+from mfgkg.choices import QUERY_FORMATS
+from mfgkg.query import wire
+from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
 
 FORMATS = QUERY_FORMATS
 

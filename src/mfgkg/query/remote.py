@@ -1,6 +1,6 @@
 """A SPARQL 1.1 server as a store: remote queries and a safe push of the built graph.
 
-Queries go over the SPARQL Protocol (:mod:`mfgkg.sparql_client`: one deadline per request,
+Queries go over the SPARQL Protocol (:mod:`mfgkg.query.sparql_client`: one deadline per request,
 no redirects to other origins, one-line errors; answers are checked for shape). Plain HTTP has no way to pre-bind
 variables, so parameters are added as a ``VALUES`` block at the start of the query's outer
 group, each term written in N-Triples syntax with every special character escaped: a value
@@ -24,14 +24,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import QueryError, StoreError
-from .prefixes import PREFIXES
-from .query_guard import QUERY_FORMS, UPDATE_FORMS, shape
-from .results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term
-from .sparql_client import Credentials, post
-from .sparql_lexer import group_start
-from .stores import Answer, Dataset, capped
-from .wire import XSD_STRING, ntriples_term, read_graph, write_graph
+from mfgkg.errors import QueryError, StoreError
+from mfgkg.prefixes import PREFIXES
+from mfgkg.query.query_guard import QUERY_FORMS, UPDATE_FORMS, shape
+from mfgkg.query.results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term
+from mfgkg.query.sparql_client import Credentials, post
+from mfgkg.query.sparql_lexer import group_start
+from mfgkg.query.stores import Answer, Dataset, capped
+from mfgkg.query.wire import XSD_STRING, ntriples_term, read_graph, write_graph
 
 if TYPE_CHECKING:
     import rdflib

@@ -14,8 +14,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
-from .builder import ONTOLOGY_FILES, parse_turtle
-from .prefixes import PREFIXES, curie
+from mfgkg.data.builder import ONTOLOGY_FILES, parse_turtle
+from mfgkg.prefixes import PREFIXES, curie
 
 KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
          OWL.AnnotationProperty: "annotation property"}

@@ -2,7 +2,7 @@
 
 ``OxigraphStore`` (the default) is fast to load and to query; ``RdflibStore`` uses rdflib's
 own engine. Both take N-Triples, run SELECT with parameters pre-bound as RDF terms (never
-spliced into the query text), and return store-independent :mod:`mfgkg.results`.
+spliced into the query text), and return store-independent :mod:`mfgkg.query.results`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import wire
-from .choices import BACKENDS
-from .errors import QueryError, ResultTooLarge, StoreError
-from .prefixes import PREFIXES
-from .results import BooleanResult, GraphResult, Result, Term
-from .wire import XSD_STRING
+from mfgkg.choices import BACKENDS
+from mfgkg.errors import QueryError, ResultTooLarge, StoreError
+from mfgkg.prefixes import PREFIXES
+from mfgkg.query import wire
+from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
+from mfgkg.query.wire import XSD_STRING
 
 if TYPE_CHECKING:
     import rdflib

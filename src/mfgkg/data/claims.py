@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
-from .errors import SeedError
-from .namespaces import MFG, digest, entity, vocab
-from .seeds import is_claim_list
+from mfgkg.data.namespaces import MFG, digest, entity, vocab
+from mfgkg.data.seeds import is_claim_list
+from mfgkg.errors import SeedError
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The W3C wire formats, each written and read by one engine: pyoxigraph.
 
-This is the only place where store-independent :class:`~mfgkg.results.Term` values and
+This is the only place where store-independent :class:`~mfgkg.query.results.Term` values and
 pyoxigraph's terms meet, and the only place a wire format is produced:
 
 - SPARQL results (JSON, XML, CSV, TSV) are written by pyoxigraph's results serializer. Rows
@@ -10,7 +10,7 @@ pyoxigraph's terms meet, and the only place a wire format is produced:
 - A single term in N-Triples (and SPARQL) syntax is pyoxigraph's own rendering of it.
 
 Media types come from pyoxigraph's format tables. Human formats (tables, Markdown, JSON
-records) are :mod:`mfgkg.formats`'.
+records) are :mod:`mfgkg.query.formats`'.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import NotRepresentable, QueryError
-from .prefixes import PREFIXES
-from .results import XSD, BooleanResult, GraphResult, Result, Term, Triple
+from mfgkg.errors import NotRepresentable, QueryError
+from mfgkg.prefixes import PREFIXES
+from mfgkg.query.results import XSD, BooleanResult, GraphResult, Result, Term, Triple
 
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import MfgkgError
-from .registry import BY_NAME
-from .seeds import Record, Seeds, load
+from mfgkg.data.registry import BY_NAME
+from mfgkg.data.seeds import Record, Seeds, load
+from mfgkg.errors import MfgkgError
 
 SOURCE = "synthetic-data"
 FILE = "synthetic"
@@ -146,8 +146,8 @@ def _batch(real: Seeds, records: list[tuple[str, dict[str, Any]]], source: Recor
 
 def _source_lines(real: Seeds, source: Record) -> list[str]:
     """The synthetic source itself, built as any source is."""
-    from .builder import Builder
-    from .serialize import to_ntriples
+    from mfgkg.data.builder import Builder
+    from mfgkg.data.serialize import to_ntriples
 
     seeds = Seeds(real.root)
     seeds.records.update({"sources": [source], "agencies": list(real.section("agencies"))})
@@ -158,8 +158,8 @@ def _source_lines(real: Seeds, source: Record) -> list[str]:
 
 def _batch_lines(real: Seeds, records: list[tuple[str, dict[str, Any]]], source: Record) -> list[str]:
     """The N-Triples of ``records``, built against the real ids."""
-    from .builder import Builder
-    from .serialize import to_ntriples
+    from mfgkg.data.builder import Builder
+    from mfgkg.data.serialize import to_ntriples
 
     builder = Builder(_batch(real, records, source))
     builder.section(BY_NAME["project"])
@@ -172,7 +172,7 @@ def _batch_lines(real: Seeds, records: list[tuple[str, dict[str, Any]]], source:
 def grow(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = None) -> str:
     """The N-Triples of ``ntriples`` (the build of ``seeds_dir``) plus synthetic triples, about
     ``triples`` in all (never fewer; a few dozen more at most)."""
-    from . import paths
+    from mfgkg import paths
 
     base_lines = [line for line in Path(ntriples).read_text(encoding="utf-8").splitlines() if line.strip()]
     if triples < len(base_lines):

@@ -3,8 +3,8 @@
 An :class:`EntityType` says, for one seed section: the id field and the IRI path segment it
 becomes, the classes its records get, and the field table. Each :class:`Field` says how the
 seed value is checked (kind, required, claimable, choices) and, for plain facts, the property it
-becomes and how its value converts (``via`` and ``to``). :mod:`mfgkg.seeds` checks records
-against these tables; :mod:`mfgkg.builder` builds a section with no ``hook`` from its table
+becomes and how its value converts (``via`` and ``to``). :mod:`mfgkg.data.seeds` checks records
+against these tables; :mod:`mfgkg.data.builder` builds a section with no ``hook`` from its table
 alone, and runs the named hook (a builder method) for the complex ones, after the sections they
 name in ``after``. Query parameters, network node types and export colours are read from here
 too, so a new entity type is one entry here plus its ontology terms and shapes.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .prefixes import PREFIXES
+from mfgkg.prefixes import PREFIXES
 
 
 class Terms:

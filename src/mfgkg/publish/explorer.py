@@ -12,10 +12,10 @@ from collections import defaultdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .exports import styled
+from mfgkg.publish.style import styled
 
 if TYPE_CHECKING:
-    from .kg import KnowledgeGraph
+    from mfgkg.kg import KnowledgeGraph
 
 FACTS = """
 SELECT ?subject ?fact ?value ?rank ?source ?url ?locator WHERE {
@@ -56,7 +56,7 @@ def page_data(kg: KnowledgeGraph, view: str) -> dict[str, Any]:
 
 def render(kg: KnowledgeGraph, view: str = "all") -> str:
     """The explorer page for ``view`` as one HTML document."""
-    template = resources.files("mfgkg").joinpath("static/explorer.html").read_text(encoding="utf-8")
+    template = resources.files("mfgkg.publish").joinpath("static/explorer.html").read_text(encoding="utf-8")
     data = json.dumps(page_data(kg, view), ensure_ascii=False, separators=(",", ":"))
     safe = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return template.replace("/*GRAPH_DATA*/null", safe)

@@ -145,7 +145,7 @@ class Result:
 class GraphResult:
     """Triples from a CONSTRUCT or DESCRIBE query, as store-independent terms.
 
-    :mod:`mfgkg.wire` writes them in any RDF syntax.
+    :mod:`mfgkg.query.wire` writes them in any RDF syntax.
     """
 
     triples: tuple[Triple, ...]

@@ -23,17 +23,29 @@ The graph is read through SPARQL, so any store (embedded or remote) gives the sa
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .choices import VIEWS
-from .errors import QueryError
-from .prefixes import PREFIXES
-from .registry import node_types
+from mfgkg.choices import VIEWS
+from mfgkg.data.registry import node_types
+from mfgkg.errors import QueryError
+from mfgkg.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .kg import KnowledgeGraph
+
+class KnowledgeGraph(Protocol):
+    """What the analyses need from a graph; :class:`mfgkg.kg.KnowledgeGraph` is one. Declared here
+    so this layer never imports the facade that sits above it."""
+
+    def run_sparql(self, text: str) -> Any: ...
+
+    def run(self, name: str, params: Any = None) -> Any: ...
+
+    def query(self, name: str, **params: object) -> Any: ...
+
+    def to_networkx(self, view: str = "all") -> nx.DiGraph: ...
+
 
 MFG = PREFIXES["mfg"]
 NODE_TYPES = node_types()  # from the registry

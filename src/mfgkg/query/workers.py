@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import MfgkgError, QueryError, ResultTooLarge, StoreError
-from .query_guard import STACK_BYTES, on_large_stack
-from .stores import Answer, Dataset
+from mfgkg.errors import MfgkgError, QueryError, ResultTooLarge, StoreError
+from mfgkg.query.query_guard import STACK_BYTES, on_large_stack
+from mfgkg.query.stores import Answer, Dataset
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -62,7 +62,7 @@ def _worker_main(requests: Connection, replies: Connection, memory_mib: int) -> 
     """A worker process: cap memory, load the graph it is sent, then answer (query, limit, dataset) requests."""
     import resource
 
-    from .stores import open_store
+    from mfgkg.query.stores import open_store
 
     cap = memory_mib * 1024 * 1024 + STACK_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -86,7 +86,7 @@ def _worker_main(requests: Connection, replies: Connection, memory_mib: int) -> 
 
 
 class Worker:
-    """One worker process (``python -m mfgkg.workers``) and the parent's ends of its two pipes.
+    """One worker process (``python -m mfgkg.query.workers``) and the parent's ends of its two pipes.
 
     The worker is a fresh interpreter started by :mod:`subprocess`, so it never re-runs the
     caller's script (as multiprocessing's spawn would) and inherits nothing but two pipe ends
@@ -101,7 +101,7 @@ class Worker:
         handle, self.log = tempfile.mkstemp(prefix="mfgkg-worker-", suffix=".log")
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "mfgkg.workers", str(request_read), str(reply_write), str(memory_mib)],
+                [sys.executable, "-m", "mfgkg.query.workers", str(request_read), str(reply_write), str(memory_mib)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=handle,
                 pass_fds=(request_read, reply_write), close_fds=True, env={**os.environ, "RUST_BACKTRACE": "0"})
         finally:

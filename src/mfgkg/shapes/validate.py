@@ -1,7 +1,7 @@
 """Validate the graph against the SHACL shapes in ontology/shapes/ and explain the results.
 
 Two engines give the same findings: "oxigraph" (default) runs the shapes compiled to SPARQL
-(:mod:`mfgkg.shapes_sparql`) on an Oxigraph store and stays fast at a million triples;
+(:mod:`mfgkg.shapes.compiler`) on an Oxigraph store and stays fast at a million triples;
 "pyshacl" runs the reference implementation.
 
 Each result is mapped back to the entity an editor would fix: a violation on a claim or
@@ -17,14 +17,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from .builder import parse_turtle
-from .choices import ENGINES
-from .errors import OntologyError, QueryError
-from .prefixes import curie
-from .results import Term
-from .shapes_sparql import compile_shapes
-from .stores import OxigraphStore, RdflibStore, Store
-from .wire import ntriples_term
+from mfgkg.choices import ENGINES
+from mfgkg.data.builder import parse_turtle
+from mfgkg.errors import OntologyError, QueryError
+from mfgkg.prefixes import curie
+from mfgkg.query.results import Term
+from mfgkg.query.stores import OxigraphStore, RdflibStore, Store
+from mfgkg.query.wire import ntriples_term
+from mfgkg.shapes.compiler import compile_shapes
 
 EXPLAIN_BATCH = 500
 PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")

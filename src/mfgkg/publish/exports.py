@@ -1,9 +1,9 @@
 """Exports of the network views to graph tools, and of the RDF graph to RDF syntaxes.
 
-Network formats (a view from :mod:`mfgkg.networks`, nodes carrying ``type``, ``label``,
+Network formats (a view from :mod:`mfgkg.analysis.networks`, nodes carrying ``type``, ``label``,
 ``name``, ``colour`` and ``size``): GraphML and GEXF (Gephi, yEd), Cytoscape.js JSON, NetworkX
 node-link JSON, Graphviz DOT (and SVG when Graphviz's ``dot`` is installed), CSV node and
-edge lists, and a self-contained HTML explorer (:mod:`mfgkg.explorer`). RDF formats (the whole
+edge lists, and a self-contained HTML explorer (:mod:`mfgkg.publish.explorer`). RDF formats (the whole
 graph, as built): Turtle, N-Triples and JSON-LD with a context. Every export is written atomically.
 """
 
@@ -17,37 +17,19 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .choices import EXPORT_FORMATS, NETWORK_FORMATS, RDF_FORMATS
-from .errors import MfgkgError
-from .registry import colours
-from .serialize import write_atomic
+from mfgkg.choices import EXPORT_FORMATS, NETWORK_FORMATS, RDF_FORMATS
+from mfgkg.data.serialize import write_atomic
+from mfgkg.errors import MfgkgError
+from mfgkg.publish.style import styled
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .kg import KnowledgeGraph
+    from mfgkg.kg import KnowledgeGraph
 
 FORMATS = EXPORT_FORMATS
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "node-link": ".json", "dot": ".dot",
           "svg": ".svg", "csv": ".csv", "html": ".html", "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld"}
-COLOURS = colours()  # node type -> colour, from the registry
-DEFAULT_COLOUR = "#666666"
-
-
-def styled(graph: nx.DiGraph) -> nx.DiGraph:
-    """A copy with ``colour`` (by type) and ``size`` (by degree) on each node and no empty attributes."""
-    out = graph.copy()
-    for node, data in out.nodes(data=True):
-        data["colour"] = COLOURS.get(data["type"], DEFAULT_COLOUR)
-        data["size"] = float(10 + 4 * out.degree(node))
-        for key in [k for k, v in data.items() if v is None]:
-            del data[key]
-    for _, _, data in out.edges(data=True):
-        for key in [k for k, v in data.items() if v is None]:
-            del data[key]
-    return out
-
-
 def graphml(graph: nx.DiGraph) -> str:
     import networkx as nx
 
@@ -139,7 +121,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: Path, view: str = "all") -> list[P
     if fmt in RDF_FORMATS:
         if view != "all":
             raise MfgkgError(f"view '{view}': RDF formats export the whole graph; choose the view 'all'")
-        from .serialize import to_jsonld, to_ntriples, to_turtle
+        from mfgkg.data.serialize import to_jsonld, to_ntriples, to_turtle
 
         graph = kg.graph
         text = {"turtle": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}[fmt](graph)
@@ -148,7 +130,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: Path, view: str = "all") -> list[P
     if fmt not in NETWORK_FORMATS:
         raise MfgkgError(f"unknown export format '{fmt}' (formats: {', '.join(FORMATS)})")
     if fmt == "html":
-        from .explorer import render
+        from mfgkg.publish.explorer import render
 
         write_atomic({out: render(kg, view)})
         return [out]

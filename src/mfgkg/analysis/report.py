@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import analysis
-from .serialize import write_atomic
+from mfgkg.analysis import measures as analysis
+from mfgkg.data.serialize import write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .kg import KnowledgeGraph
+    from mfgkg.analysis.networks import KnowledgeGraph
 
 
 

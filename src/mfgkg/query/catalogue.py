@@ -15,8 +15,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from .errors import QueryError
-from .sparql_lexer import projection
+from mfgkg.errors import QueryError
+from mfgkg.query.sparql_lexer import projection
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATOR = " | "
@@ -25,7 +25,7 @@ PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Parameter:
-    """A query parameter: its name, type (see :mod:`mfgkg.params`), default, example and meaning."""
+    """A query parameter: its name, type (see :mod:`mfgkg.query.params`), default, example and meaning."""
 
     name: str
     type: str

@@ -2,7 +2,7 @@
 
 The engines parse and evaluate recursively, so a query nested a few thousand levels deep, or
 chaining a few thousand operators, overflows the native stack and kills the whole process: no
-exception can catch that. :func:`check` reads the query as tokens (:mod:`mfgkg.sparql_lexer`)
+exception can catch that. :func:`check` reads the query as tokens (:mod:`mfgkg.query.sparql_lexer`)
 and refuses such shapes with one line, refuses updates, and refuses ``SERVICE`` (federation
 would make this program fetch any URL a client names) unless the endpoint's host is allowed.
 :func:`on_large_stack` then runs the engine on a thread with a large stack, so the shapes
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from .errors import QueryError
-from .prefixes import PREFIXES
-from .sparql_lexer import tokens
+from mfgkg.errors import QueryError
+from mfgkg.prefixes import PREFIXES
+from mfgkg.query.sparql_lexer import tokens
 
 MAX_DEPTH = 64
 MAX_OPERATORS = 1000

@@ -21,7 +21,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from . import __version__
+from mfgkg.version import __version__
 
 ENV_CACHE = "MFGKG_CACHE"
 GRAPH_FILE = "graph.nt"
@@ -47,10 +47,10 @@ def _files(directory: Path) -> list[Path]:
 def content_key(seeds_dir: Path, ontology_dir: Path) -> str:
     """Hash of the inputs that determine the built graph."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # all of mfgkg, not just this subpackage
     for label, directory in (("seeds", seeds_dir), ("ontology", ontology_dir), ("code", package)):
         if not directory.is_dir():
-            from .errors import OntologyError, SeedError
+            from mfgkg.errors import OntologyError, SeedError
 
             raise (OntologyError if label == "ontology" else SeedError)(str(directory), f"no {label} directory")
         for path in _files(directory):
@@ -70,8 +70,8 @@ def cached_graph(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) 
     entry = (root or cache_root()) / content_key(seeds_dir, ontology_dir)
     if verified(entry):
         return entry / GRAPH_FILE
-    from .builder import build_graph
-    from .serialize import to_ntriples
+    from mfgkg.data.builder import build_graph
+    from mfgkg.data.serialize import to_ntriples
 
     return put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)
 
@@ -87,7 +87,7 @@ def put(ntriples: str, seeds_dir: Path, ontology_dir: Path, root: Path | None = 
     try:
         return _store(root, key, data)
     except OSError as exc:
-        from .errors import CacheUnavailable
+        from mfgkg.errors import CacheUnavailable
 
         reason = exc.strerror or type(exc).__name__
         warnings.warn(f"cache {root} cannot be written ({reason}); the graph is kept for this run only",

@@ -1,6 +1,6 @@
-"""Network analyses of the funding and plan projections (see :mod:`mfgkg.networks`).
+"""Network analyses of the funding and plan projections (see :mod:`mfgkg.analysis.networks`).
 
-Every function takes NetworkX graphs built by :mod:`mfgkg.networks` (or hand-made graphs with
+Every function takes NetworkX graphs built by :mod:`mfgkg.analysis.networks` (or hand-made graphs with
 the same node and edge attributes) and returns plain data or pandas DataFrames, so reports,
 notebooks and tests read the same numbers.
 
@@ -16,14 +16,14 @@ from collections import defaultdict
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from .networks import WITHIN
-from .results import list_order
+from mfgkg.analysis.networks import WITHIN
+from mfgkg.query.results import list_order
 
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-    from .kg import KnowledgeGraph
+    from mfgkg.analysis.networks import KnowledgeGraph
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:

@@ -17,11 +17,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node
 
-from .claims import ClaimWriter, Context
-from .errors import OntologyError, SeedError
-from .namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
-from .registry import TYPES, EntityType, build_order
-from .seeds import Record, Seeds, load
+from mfgkg.data.claims import ClaimWriter, Context
+from mfgkg.data.namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
+from mfgkg.data.registry import TYPES, EntityType, build_order
+from mfgkg.data.seeds import Record, Seeds, load
+from mfgkg.errors import OntologyError, SeedError
 
 # The ontology, its controlled vocabularies, and display labels for borrowed standard terms.
 ONTOLOGY_FILES = ("mfgkg.ttl", "vocabularies.ttl", "external.ttl")

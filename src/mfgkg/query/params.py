@@ -2,7 +2,7 @@
 
 Entity types accept an IRI, a prefixed name (``id:agency/dod``), a label, an acronym or
 other alternative name, a notation (``US-OH`` or ``OH``), an edition year or the IRI's last
-segment, case-insensitively, and words or close spellings of those (see :mod:`mfgkg.names`).
+segment, case-insensitively, and words or close spellings of those (see :mod:`mfgkg.query.names`).
 The value is matched against names read from the graph and is never placed in query text; a
 value that matches nothing is bound as a plain string literal, which matches nothing, so the
 query answers with no rows and a note suggesting the closest names. ``any`` (the default of
@@ -15,13 +15,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogue import SavedQuery
-from .errors import QueryError
-from .names import Names, normalise
-from .prefixes import PREFIXES
-from .registry import parameter_classes
-from .results import Term
-from .stores import Store
+from mfgkg.data.registry import parameter_classes
+from mfgkg.errors import QueryError
+from mfgkg.prefixes import PREFIXES
+from mfgkg.query.catalogue import SavedQuery
+from mfgkg.query.names import Names, normalise
+from mfgkg.query.results import Term
+from mfgkg.query.stores import Store
 
 XSD = PREFIXES["xsd"]
 ANY = Term("uri", PREFIXES["v"] + "any")

@@ -2,9 +2,9 @@
 
 Every file under ``seeds/`` (and ``seeds/sources/``) is a mapping whose top-level keys are
 sections (``institutes:``, ``sources:``, ``plan:``, ...). This module checks each record against
-its section's field table in :mod:`mfgkg.registry` and reports the first problem as a
+its section's field table in :mod:`mfgkg.data.registry` and reports the first problem as a
 :class:`SeedError` that names file, entity and field. References between records are checked
-later, by :mod:`mfgkg.builder`, once every file is read.
+later, by :mod:`mfgkg.data.builder`, once every file is read.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from .errors import SeedError
-from .namespaces import SLUG
-from .registry import BASES, BY_SECTION, RANKS, Field
+from mfgkg.data.namespaces import SLUG
+from mfgkg.data.registry import BASES, BY_SECTION, RANKS, Field
+from mfgkg.errors import SeedError
 
 MAX_VALUES = 1_000_000  # values in one seed file once aliases are expanded; the largest real file has about 2,400
 MAX_AMOUNT = 10**15  # a quadrillion dollars: above any real figure, below float and int-to-text limits

@@ -21,7 +21,7 @@ from http.client import HTTPException
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 
-from .errors import QueryError, StoreError
+from mfgkg.errors import QueryError, StoreError
 
 MAX_ANSWER = 1 << 30
 

@@ -6,8 +6,8 @@ XML, CSV or TSV, graphs as Turtle, N-Triples, JSON-LD or RDF/XML. ``format=`` ch
 syntax when it names one the answer can take; otherwise the Accept header decides.
 ``GET /sparql`` without a query is the SPARQL Service Description.
 
-Every query runs in a worker process (:mod:`mfgkg.workers`) with a memory cap and a real
-deadline, after :mod:`mfgkg.query_guard` has refused updates (403), shapes deep enough to
+Every query runs in a worker process (:mod:`mfgkg.query.workers`) with a memory cap and a real
+deadline, after :mod:`mfgkg.query.query_guard` has refused updates (403), shapes deep enough to
 crash the engine and SERVICE calls to hosts the operator did not allow (400). Answers over
 ``max_rows`` get 413, queries past ``time_limit`` 503 (their worker is replaced), a crashed
 worker 500 with the reason; the server keeps serving after each. Connections are capped and
@@ -27,13 +27,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
-from . import wire
-from .errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
-from .kg import KnowledgeGraph
-from .query_guard import UpdateRefused, check
-from .results import BooleanResult, GraphResult, Result, Term
-from .stores import Dataset
-from .workers import MEMORY_MIB, PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
+from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
+from mfgkg.kg import KnowledgeGraph
+from mfgkg.query import wire
+from mfgkg.query.query_guard import UpdateRefused, check
+from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
+from mfgkg.query.stores import Dataset
+from mfgkg.query.workers import MEMORY_MIB, PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
 
 MAX_BODY = 1_000_000
 READ_ONLY = "this endpoint is read-only: updates are refused"
@@ -222,7 +222,7 @@ def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> s
 
 def page() -> bytes:
     """The query page (HTML with its script inline)."""
-    return resources.files("mfgkg").joinpath("static/index.html").read_bytes()
+    return resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -33,8 +33,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .errors import MfgkgError
-from .sparql_lexer import group_start, projection, tokens
+from mfgkg.errors import MfgkgError
+from mfgkg.query.sparql_lexer import group_start, projection, tokens
 
 # Datatypes whose well-formedness SPARQL can test with a cast (an ill-formed lexical form fails to cast).
 CASTABLE = frozenset(XSD[name] for name in (

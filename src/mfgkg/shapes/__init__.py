@@ -1,0 +1,1 @@
+"""SHACL validation: the compiled engine (shapes to SPARQL) and pySHACL, one report."""
