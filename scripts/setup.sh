@@ -30,3 +30,23 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
+
+# The W3C SHACL test suite, for the conformance runs (benchmarks/shacl_conformance.py): the copy
+# pySHACL's source distribution on PyPI carries (published by W3C under its test-suite licence),
+# extracted into .venv/shacl-tests; never into the repository.
+if [ ! -f .venv/shacl-tests/manifest.ttl ]; then
+    version=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("pyshacl"))')
+    download=$(mktemp -d)
+    .venv/bin/python -m pip download --quiet --no-deps --no-binary :all: "pyshacl==$version" -d "$download"
+    .venv/bin/python - "$download" <<'PY'
+import pathlib, shutil, sys, tarfile
+download = pathlib.Path(sys.argv[1])
+with tarfile.open(next(download.glob("pyshacl-*.tar.gz"))) as archive:
+    archive.extractall(download, filter="data")
+source = next(download.glob("pyshacl-*/test/resources/sht_tests"))
+target = pathlib.Path(".venv/shacl-tests")
+shutil.rmtree(target, ignore_errors=True)
+shutil.copytree(source, target)
+PY
+    rm -rf "$download"
+fi

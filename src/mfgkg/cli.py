@@ -380,6 +380,7 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
     """Network analysis report: funding flows, centrality, how objectives connect, gaps, with plots."""
     from mfgkg.analysis import report
 
+    out_dir.mkdir(parents=True, exist_ok=True)  # an output path that cannot be a directory fails before the work
     paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
     for path in paths_written:
         click.echo(f"wrote {path}")

@@ -30,19 +30,20 @@ def _sorted_triples(graph: Graph) -> list[Any]:
     return sorted(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES), key=str)
 
 
-def to_ntriples(graph: Graph) -> str:
-    """Sorted N-Triples, written by pyoxigraph."""
+def to_ntriples(graph: Graph, triples: list[Any] | None = None) -> str:
+    """Sorted N-Triples, written by pyoxigraph (``triples``: the graph's, already sorted)."""
     import pyoxigraph
 
-    return pyoxigraph.serialize(_sorted_triples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+    sorted_triples = triples if triples is not None else _sorted_triples(graph)
+    return pyoxigraph.serialize(sorted_triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
-def to_turtle(graph: Graph) -> str:
+def to_turtle(graph: Graph, triples: list[Any] | None = None) -> str:
     """Turtle with the graph's bound prefixes that it uses, written by pyoxigraph (literals keep their
     lexical form, so the file is isomorphic to the N-Triples)."""
     import pyoxigraph
 
-    triples = _sorted_triples(graph)
+    triples = triples if triples is not None else _sorted_triples(graph)
     iris = {node.value for triple in triples for node in (triple.subject, triple.predicate, triple.object)
             if isinstance(node, pyoxigraph.NamedNode)}
     iris |= {triple.object.datatype.value for triple in triples if isinstance(triple.object, pyoxigraph.Literal)}
@@ -66,7 +67,8 @@ def to_jsonld(graph: Graph) -> str:
 
 def render(graph: Graph) -> dict[str, str]:
     """The graph as text in every output format, keyed by file suffix."""
-    return {"ttl": to_turtle(graph), "nt": to_ntriples(graph), "jsonld": to_jsonld(graph)}
+    triples = _sorted_triples(graph)
+    return {"ttl": to_turtle(graph, triples), "nt": to_ntriples(graph, triples), "jsonld": to_jsonld(graph)}
 
 
 def write_atomic(files: Mapping[Path, str | bytes]) -> None:
