@@ -150,7 +150,8 @@ class Compiler:
         path = self.path(path_node) if path_node is not None else None
         severity = g.value(shape, SH.severity) or SH.Violation
         message = self._message(shape)
-        report_path = str(path_node) if isinstance(path_node, URIRef) else None
+        # sh:resultPath: a predicate path is its IRI; a complex path is reported in SPARQL syntax.
+        report_path = str(path_node) if isinstance(path_node, URIRef) else path
 
         def check(body: str, note: str | None = message, sparql: bool = False) -> Check:
             name = str(shape) if isinstance(shape, URIRef) else ""  # as pySHACL reports blank-node shapes
@@ -336,3 +337,8 @@ def _local(iri: Node) -> str:
 def compile_shapes(shapes: Graph) -> list[Check]:
     """The SPARQL checks equivalent to ``shapes``; raises :class:`ShapeError` on unsupported features."""
     return Compiler(shapes).checks()
+
+
+def path_text(graph: Graph, node: Node) -> str:
+    """A SHACL property path described in ``graph`` (a shapes graph or a report), in SPARQL syntax."""
+    return Compiler(graph).path(node)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from mfgkg.choices import ENGINES
@@ -24,7 +24,7 @@ from mfgkg.prefixes import curie
 from mfgkg.query.results import Term
 from mfgkg.query.stores import OxigraphStore, RdflibStore, Store
 from mfgkg.query.wire import ntriples_term
-from mfgkg.shapes.compiler import compile_shapes
+from mfgkg.shapes.compiler import compile_shapes, path_text
 
 EXPLAIN_BATCH = 500
 PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
@@ -158,13 +158,15 @@ def pyshacl_results(data: Graph, shapes: Graph) -> list[RawResult]:
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
+        if isinstance(path, BNode):  # a complex path, written in SPARQL syntax as the compiled engine does
+            path = path_text(report, path)
         shape = report.value(result, SH.sourceShape)
         message = report.value(result, SH.resultMessage)
         out.append(RawResult(
             severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             shape=str(shape) if isinstance(shape, URIRef) else "",
             focus=RdflibStore.to_term(report.value(result, SH.focusNode)),
-            path=str(path) if isinstance(path, URIRef) else None,
+            path=str(path) if path is not None else None,
             value=RdflibStore.to_term(report.value(result, SH.value)),
             message=str(message) if message else None,
         ))
