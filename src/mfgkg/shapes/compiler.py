@@ -83,6 +83,7 @@ class Check:
     query: str
     sparql: bool = False
     value_is_focus: bool = False
+    focus_query: str | None = None  # set when ``query`` must run once per focus node, $this substituted
 
 
 def term(node: Node, shape: Node | None = None) -> str:
@@ -153,9 +154,11 @@ class Compiler:
         # sh:resultPath: a predicate path is its IRI; a complex path is reported in SPARQL syntax.
         report_path = str(path_node) if isinstance(path_node, URIRef) else path
 
-        def check(body: str, note: str | None = message, sparql: bool = False) -> Check:
+        def check(body: str, note: str | None = message, sparql: bool = False, focus_query: str | None = None
+                  ) -> Check:
             name = str(shape) if isinstance(shape, URIRef) else ""  # as pySHACL reports blank-node shapes
-            return Check(name, _local(severity), note, report_path, body, sparql, sparql and path is None)
+            return Check(name, _local(severity), note, report_path, body, sparql, sparql and path is None,
+                         focus_query)
 
         out = []
         if path is None:
@@ -173,7 +176,8 @@ class Compiler:
                                  f"FILTER({bad}) }}"))
         for constraint in sorted(g.objects(shape, SH.sparql), key=str):
             if self._active(constraint):
-                out.append(check(self._sparql(shape, constraint, focus), self._message(constraint) or message, True))
+                body, focus_query = self._sparql(shape, constraint, focus)
+                out.append(check(body, self._message(constraint) or message, True, focus_query))
         return out
 
     def _focus_queries(self, shape: Node, focus: str, path: str) -> Iterator[str]:
@@ -272,7 +276,8 @@ class Compiler:
             return "(" + "|".join(self.path(step) for step in Collection(g, alternatives)) + ")"
         raise ShapeError(node, "unsupported property path")
 
-    def _sparql(self, shape: Node, constraint: Node, focus: str) -> str:
+    def _sparql(self, shape: Node, constraint: Node, focus: str) -> tuple[str, str | None]:
+        """The constraint's query, and the focus-node query when it must run once per focus node."""
         g = self.shapes
         select = g.value(constraint, SH.select)
         if select is None:
@@ -298,9 +303,19 @@ class Compiler:
                 if not re.fullmatch(r"[A-Za-z][\w.-]*|", name) or re.search(r'[\s<>"{}|^`\\]', namespace):
                     raise ShapeError(shape, f"malformed prefix declaration {name!r}: <{namespace}>")
                 prefixes.append(f"PREFIX {name}: <{namespace}>")
-        # Pre-binding: the focus nodes join the query's own top-level group ($this and ?this are the
-        # same variable), so $this is bound wherever the body uses it, FILTER NOT EXISTS included.
-        return "\n".join(sorted(set(prefixes))) + f"\n{text[:brace]} {focus} {text[brace:]}"
+        head = "\n".join(sorted(set(prefixes))) + "\n"
+        if _this_in_nested_group(text):
+            # Pre-binding proper: $this must be bound inside a nested group, a UNION branch or an
+            # inner FILTER, so the query runs once per focus node with $this substituted.
+            stream = [t.text.upper() for t in tokens(text)]
+            if any(stream[i:i + 4] in (["BOUND", "(", "$THIS", ")"], ["BOUND", "(", "?THIS", ")"])
+                   for i in range(len(stream))):
+                raise ShapeError(shape, "BOUND($this) with $this inside a nested group is not supported "
+                                        "(Oxigraph's substitution does not count as binding there)")
+            return head + text, f"SELECT ?this WHERE {focus}"
+        # Otherwise joining the focus nodes into the query's top-level group is the same as pre-binding
+        # ($this and ?this are one variable), FILTER (NOT) EXISTS included, and runs set at a time.
+        return head + f"{text[:brace]} {focus} {text[brace:]}", None
 
 
 def _true(value: Node) -> bool:
@@ -342,3 +357,26 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 def path_text(graph: Graph, node: Node) -> str:
     """A SHACL property path described in ``graph`` (a shapes graph or a report), in SPARQL syntax."""
     return Compiler(graph).path(node)
+
+
+def _this_in_nested_group(text: str) -> bool:
+    """True if ``$this`` (or ``?this``) occurs in a group nested in the WHERE group, other than the
+    group of an EXISTS or NOT EXISTS (which sees the outer bindings)."""
+    depth = 0
+    exists_at: list[int] = []
+    pending_exists = False
+    for token in tokens(text):
+        if token.keyword == "EXISTS":
+            pending_exists = True
+        elif token.text == "{":
+            depth += 1
+            if pending_exists:
+                exists_at.append(depth)
+                pending_exists = False
+        elif token.text == "}":
+            if exists_at and exists_at[-1] == depth:
+                exists_at.pop()
+            depth -= 1
+        elif token.kind == "var" and token.text[1:] == "this" and depth > 1 and not exists_at:
+            return True
+    return False

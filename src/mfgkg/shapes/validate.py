@@ -11,6 +11,7 @@ citation is reported on the entity the claim is about, with its label and seed f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from mfgkg.prefixes import curie
 from mfgkg.query.results import Term
 from mfgkg.query.stores import OxigraphStore, RdflibStore, Store
 from mfgkg.query.wire import ntriples_term
-from mfgkg.shapes.compiler import compile_shapes, path_text
+from mfgkg.shapes.compiler import Check, compile_shapes, path_text
 
 EXPLAIN_BATCH = 500
 PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
@@ -177,10 +178,7 @@ def sparql_results(store: Store, shapes: Graph) -> list[RawResult]:
     """Validate by running the shapes compiled to SPARQL on ``store`` (fast on large graphs)."""
     out = []
     for check in compile_shapes(shapes):
-        answer = store.query(check.query)
-        columns = answer.columns
-        for row in answer.rows:
-            binding = dict(zip(columns, row, strict=True))
+        for binding in _rows(store, check):
             path = binding.get("path")
             out.append(RawResult(
                 severity=check.severity,
@@ -191,6 +189,19 @@ def sparql_results(store: Store, shapes: Graph) -> list[RawResult]:
                 message=fill(check.message, binding) if check.sparql else check.message,
             ))
     return out
+
+
+def _rows(store: Store, check: Check) -> Iterator[dict[str, Term | None]]:
+    """A check's result rows as bindings: one query for all focus nodes, or, where $this must be
+    pre-bound inside nested groups, one query per focus node with $this substituted."""
+    if check.focus_query is None:
+        answer = store.query(check.query)
+        yield from (dict(zip(answer.columns, row, strict=True)) for row in answer.rows)
+        return
+    for (focus,) in store.query(check.focus_query).rows:
+        answer = store.query(check.query, {"this": focus})
+        for row in answer.rows:
+            yield {**dict(zip(answer.columns, row, strict=True)), "this": focus}
 
 
 def fill(template: str | None, binding: dict[str, Term | None]) -> str | None:
