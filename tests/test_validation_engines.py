@@ -243,3 +243,18 @@ def test_bound_this_in_a_nested_group_is_refused_by_name():
     text = PREBINDING_SHAPES.replace("FILTER ($this = ex:a)", "FILTER (bound($this))")
     with pytest.raises(ShapeError, match=r"BOUND\(\$this\) with \$this inside a nested group is not supported"):
         compile_shapes(Graph().parse(data=text, format="turtle"))
+
+
+@pytest.mark.reference
+def test_shapes_pyshacl_rejects_are_one_line_not_a_crash():
+    """Regression: pySHACL answers some invalid shapes with a ValidationFailure object instead of a
+    report graph, and `run(engine="pyshacl")` then crashed with an AttributeError."""
+    from mfgkg.errors import OntologyError
+    from mfgkg.shapes.validate import run
+
+    shapes = Graph().parse(data=PREBINDING_SHAPES.replace(
+        "FILTER ($this = ex:a)", "SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }"), format="turtle")
+    with pytest.raises(OntologyError) as error:
+        run(Graph().parse(data=TOKEN_DATA, format="turtle"), shapes, "pyshacl")
+    assert str(error.value).startswith("shapes: pySHACL rejects the shapes: ")
+    assert len(str(error.value).splitlines()) == 1

@@ -153,9 +153,15 @@ def explain(store: Store, results: list[RawResult]) -> list[Finding]:
 def pyshacl_results(data: Graph, shapes: Graph) -> list[RawResult]:
     """Validate with pySHACL, the reference SHACL engine (slow on large graphs)."""
     from pyshacl import validate as shacl_validate
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, RuleLoadError, ShapeLoadError
 
-    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                  allow_warnings=True)
+    try:
+        _, report, text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                         allow_warnings=True)
+    except (ShapeLoadError, ConstraintLoadError, RuleLoadError, ReportableRuntimeError) as exc:
+        raise OntologyError("shapes", f"pySHACL rejects the shapes: {_first_line(str(exc))}") from None
+    if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it will not run
+        raise OntologyError("shapes", f"pySHACL rejects the shapes: {_first_line(str(report) or text)}")
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
@@ -172,6 +178,11 @@ def pyshacl_results(data: Graph, shapes: Graph) -> list[RawResult]:
             message=str(message) if message else None,
         ))
     return out
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0][:200] if lines else "no reason given"
 
 
 def sparql_results(store: Store, shapes: Graph) -> list[RawResult]:
