@@ -258,3 +258,23 @@ def test_shapes_pyshacl_rejects_are_one_line_not_a_crash():
         run(Graph().parse(data=TOKEN_DATA, format="turtle"), shapes, "pyshacl")
     assert str(error.value).startswith("shapes: pySHACL rejects the shapes: ")
     assert len(str(error.value).splitlines()) == 1
+
+
+def test_data_whose_literals_oxigraph_would_rewrite_is_refused_by_name():
+    """Oxigraph stores "4.0"^^xsd:decimal as "4"; a datatype or value check could then answer
+    wrongly (W3C tests maxExclusive-001, datatype-ill-formed), so the compiled engine refuses by name."""
+    from mfgkg.shapes.compiler import LiteralsRewritten
+    from mfgkg.shapes.validate import run
+
+    data = Graph().parse(data=TOKEN_DATA + 'ex:a ex:size "4.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+                         format="turtle")
+    with pytest.raises(LiteralsRewritten) as error:
+        run(data, Graph().parse(data=TOKEN_SHAPES, format="turtle"), "oxigraph")
+    assert str(error.value).startswith('the data holds 1 literal(s) Oxigraph stores in another form than written, '
+                                       'e.g. "4.0"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+
+
+def test_the_real_graph_has_no_literal_oxigraph_would_rewrite(graph):
+    from mfgkg.shapes.validate import oxigraph_copy
+
+    assert len(oxigraph_copy(graph)) == len(graph)

@@ -7,7 +7,7 @@ spliced into the query text), and return store-independent :mod:`mfgkg.query.res
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -111,6 +111,12 @@ class OxigraphStore:
     def snapshot(self) -> Path | bytes:
         """Where another process can load the same graph: the N-Triples file, or its bytes."""
         return self._path if self._path is not None else bytes(self._data or b"")
+
+    def literal_terms(self) -> Iterator[str]:
+        """Every literal object as stored, in N-Triples syntax."""
+        for quad in self._store.quads_for_pattern(None, None, None):
+            if isinstance(quad.object, self._ox.Literal):
+                yield str(quad.object)
 
     def _dataset(self, dataset: Dataset | None) -> dict[str, Any]:
         ox = self._ox

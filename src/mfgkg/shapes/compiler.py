@@ -72,6 +72,16 @@ class ShapeError(MfgkgError):
         super().__init__(f"shape {shape}: {message} (the pyshacl engine supports it)")
 
 
+class LiteralsRewritten(ShapeError):
+    """The data holds literals Oxigraph stores in another form than written ("4.0"^^xsd:decimal
+    as "4"), so checks on datatypes and values could answer wrongly: refused, by name."""
+
+    def __init__(self, example: str, count: int):
+        MfgkgError.__init__(self, f"the data holds {count} literal(s) Oxigraph stores in another form than "
+                                  f"written, e.g. {example}, so datatype and value checks could answer "
+                                  "wrongly (the pyshacl engine keeps them as written)")
+
+
 @dataclass(frozen=True)
 class Check:
     """One SELECT whose rows are results of ``shape``: ``?this`` focus node, ``?value`` if any."""

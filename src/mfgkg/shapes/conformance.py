@@ -29,7 +29,7 @@ from rdflib.namespace import RDF, SH, Namespace
 
 from mfgkg.errors import MfgkgError
 from mfgkg.shapes.compiler import ShapeError
-from mfgkg.shapes.validate import RawResult, sparql_results
+from mfgkg.shapes.validate import RawResult, oxigraph_copy, sparql_results
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
@@ -158,15 +158,11 @@ def _pyshacl(data: Graph, shapes: Graph) -> Signature:
 
 def run_case(case: Case, engine: str) -> Outcome:
     """The engine's verdict on one case."""
-    from mfgkg.query.stores import OxigraphStore
-
     try:
         data = Graph().parse(case.data, format="turtle")
         shapes = data if case.shapes == case.data else Graph().parse(case.shapes, format="turtle")
-        if engine == "oxigraph":
-            found = _found(sparql_results(OxigraphStore.from_graph(data), shapes))
-        else:
-            found = _pyshacl(data, shapes)
+        found = _found(sparql_results(oxigraph_copy(data), shapes)) if engine == "oxigraph" else (
+            _pyshacl(data, shapes))
     except ShapeError as exc:
         return Outcome(case, engine, "pass" if case.failure else "refused", str(exc).splitlines()[0][:160])
     except (MfgkgError, Exception) as exc:  # an engine may fail in any way; the verdict records it

@@ -15,17 +15,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from mfgkg.choices import ENGINES
 from mfgkg.data.builder import parse_turtle
 from mfgkg.errors import OntologyError, QueryError
 from mfgkg.prefixes import curie
+from mfgkg.query import wire
 from mfgkg.query.results import Term
 from mfgkg.query.stores import OxigraphStore, RdflibStore, Store
 from mfgkg.query.wire import ntriples_term
-from mfgkg.shapes.compiler import Check, compile_shapes, path_text
+from mfgkg.shapes.compiler import Check, LiteralsRewritten, compile_shapes, path_text
 
 EXPLAIN_BATCH = 500
 PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
@@ -180,6 +181,19 @@ def pyshacl_results(data: Graph, shapes: Graph) -> list[RawResult]:
     return out
 
 
+def oxigraph_copy(data: Graph) -> OxigraphStore:
+    """``data`` in Oxigraph, for the compiled engine; raises :class:`LiteralsRewritten` when Oxigraph
+    would store a literal in another form than written (it canonicalises typed values)."""
+    store = OxigraphStore.from_graph(data)
+    written = {wire.ntriples_term(Term("literal", str(o), str(o.datatype) if o.datatype else None, o.language))
+               for o in data.objects() if isinstance(o, Literal)}
+    stored = set(store.literal_terms())
+    rewritten = sorted(written - stored)
+    if rewritten:
+        raise LiteralsRewritten(rewritten[0], len(rewritten))
+    return store
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0][:200] if lines else "no reason given"
@@ -232,6 +246,6 @@ def run(data: Graph | Store, shapes: Graph, engine: str = "oxigraph") -> Report:
         graph = data if isinstance(data, Graph) else data.to_rdflib()
         return Report(explain(RdflibStore(graph=graph), pyshacl_results(graph, shapes)))
     if engine == "oxigraph":
-        store = OxigraphStore.from_graph(data) if isinstance(data, Graph) else data
+        store = oxigraph_copy(data) if isinstance(data, Graph) else data
         return Report(explain(store, sparql_results(store, shapes)))
     raise QueryError(f"unknown validation engine '{engine}' (choose from {', '.join(ENGINES)})")
