@@ -186,10 +186,13 @@ def test_engines_agree_on_edge_cases_of_targets_prebinding_and_messages(graph):
     assert {f.message for f in fast.violations if f.focus.endswith("institute/lift")} >= {"label {?value} too long"}
 
 
-TOKEN_SHAPES = """
+# Small shapes graphs for the SPARQL-constraint regressions: prefixes and the ex: declaration they share.
+EX_SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
 ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .
+"""
+TOKEN_SHAPES = EX_SHAPES + """
 ex:LimitShape a sh:NodeShape ; sh:targetClass ex:C ;
   sh:sparql [ sh:prefixes ex:decl ; sh:message "has a limit" ;
               sh:select "SELECT $this WHERE { $this ex:limit ?x }" ] .
@@ -218,10 +221,7 @@ def test_sparql_constraints_are_read_as_tokens_not_text(engine):
         ("http://example.org/a", "brace in a string"), ("http://example.org/a", "has a limit")]
 
 
-PREBINDING_SHAPES = """
-@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix ex: <http://example.org/> .
-ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .
+PREBINDING_SHAPES = EX_SHAPES + """
 ex:UnionShape a sh:NodeShape ; sh:targetClass ex:C ;
   sh:sparql [ sh:prefixes ex:decl ; sh:message "named in a union branch" ;
               sh:select "SELECT $this WHERE { { FILTER (false) } UNION { FILTER ($this = ex:a) } }" ] .

@@ -16,7 +16,6 @@ a new run starts the staging graph afresh.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -30,8 +29,8 @@ from mfgkg.query.query_guard import QUERY_FORMS, UPDATE_FORMS, shape
 from mfgkg.query.results import IRI_FORBIDDEN, BooleanResult, GraphResult, Result, Term
 from mfgkg.query.sparql_client import Credentials, post
 from mfgkg.query.sparql_lexer import group_start
-from mfgkg.query.stores import Answer, Dataset, capped
-from mfgkg.query.wire import XSD_STRING, ntriples_term, read_graph, write_graph
+from mfgkg.query.stores import Answer, Dataset
+from mfgkg.query.wire import ntriples_term, read_graph, read_results, write_graph
 
 if TYPE_CHECKING:
     import rdflib
@@ -131,55 +130,13 @@ class RemoteStore:
         return rdflib.Graph().parse(data=write_graph(answer.triples, "ntriples"), format="nt")
 
 
-TERM_TYPES = frozenset({"uri", "literal", "typed-literal", "bnode"})
-
-
 def _select_result(endpoint: str, text: str, limit: int | None) -> Result | BooleanResult:
-    """SPARQL JSON results, checked for shape: anything else is one line naming what is wrong."""
-    def malformed(what: str) -> StoreError:
-        return StoreError(f"{endpoint}: the answer is not SPARQL JSON results ({what})")
-
+    """SPARQL JSON results, read by pyoxigraph's parser: anything malformed is one line saying why."""
     try:
-        doc = json.loads(text)
-    except ValueError:
-        raise malformed("not JSON") from None
-    if not isinstance(doc, dict):
-        raise malformed("not a JSON object")
-    if "boolean" in doc:
-        if not isinstance(doc["boolean"], bool):
-            raise malformed("boolean is not true or false")
-        return BooleanResult(doc["boolean"])
-    head, results = doc.get("head"), doc.get("results")
-    columns = head.get("vars") if isinstance(head, dict) else None
-    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-        raise malformed("no list of variable names in head.vars")
-    bindings = results.get("bindings") if isinstance(results, dict) else None
-    if not isinstance(bindings, list):
-        raise malformed("no list of results.bindings")
-    rows = []
-    for row in capped(bindings, limit):
-        if not isinstance(row, dict):
-            raise malformed("a binding row is not an object")
-        rows.append(tuple(_term(row.get(c), malformed) for c in columns))
-    return Result(tuple(columns), tuple(rows))
-
-
-def _term(binding: object, malformed: Callable[[str], StoreError]) -> Term | None:
-    if binding is None:
-        return None
-    if (not isinstance(binding, dict) or binding.get("type") not in TERM_TYPES
-            or not all(isinstance(v, str) for v in binding.values())):
-        raise malformed("a bound value is not a term with a known type")
-    kind = binding["type"]
-    if "value" not in binding:
-        raise malformed("a bound value has no value")
-    if kind == "uri":
-        return Term("uri", binding["value"])
-    if kind == "bnode":
-        return Term("bnode", binding["value"])
-    datatype = binding.get("datatype")
-    lang = binding.get("xml:lang")
-    return Term("literal", binding["value"], None if lang or datatype in (None, XSD_STRING) else datatype, lang)
+        return read_results(text.encode("utf-8"), "json", limit)
+    except (SyntaxError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"{endpoint}: the answer is not SPARQL JSON results ({reason})") from None
 
 
 def _graph_result(endpoint: str, text: str) -> GraphResult:

@@ -10,7 +10,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import TYPE_CHECKING, Any
+
+from mfgkg.errors import ResultTooLarge
 
 if TYPE_CHECKING:
     import pandas
@@ -23,6 +26,16 @@ INTEGER_TYPES = frozenset(
                  "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")
 )
 FLOAT_TYPES = frozenset({XSD + "double", XSD + "float"})
+
+
+def capped(items: Iterable[Any], limit: int | None) -> list[Any]:
+    """The items as a list, stopping with ResultTooLarge once there are more than ``limit``."""
+    if limit is None:
+        return list(items)
+    out = list(islice(items, limit + 1))
+    if len(out) > limit:
+        raise ResultTooLarge(f"the answer has more than {limit} rows or triples; narrow the query or add LIMIT")
+    return out
 
 
 def list_order(items: Iterable[str]) -> list[str]:

@@ -7,17 +7,16 @@ spliced into the query text), and return store-independent :mod:`mfgkg.query.res
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mfgkg.choices import BACKENDS
-from mfgkg.errors import QueryError, ResultTooLarge, StoreError
+from mfgkg.errors import QueryError, StoreError
 from mfgkg.prefixes import PREFIXES
 from mfgkg.query import wire
-from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
+from mfgkg.query.results import BooleanResult, GraphResult, Result, Term, capped
 from mfgkg.query.wire import XSD_STRING
 
 if TYPE_CHECKING:
@@ -60,16 +59,6 @@ class Store(Protocol):
     def to_rdflib(self) -> rdflib.Graph:
         """The whole graph as an rdflib Graph."""
         ...
-
-
-def capped(items: Iterable[Any], limit: int | None) -> list[Any]:
-    """The items as a list, stopping with ResultTooLarge once there are more than ``limit``."""
-    if limit is None:
-        return list(items)
-    out = list(islice(items, limit + 1))
-    if len(out) > limit:
-        raise ResultTooLarge(f"the answer has more than {limit} rows or triples; narrow the query or add LIMIT")
-    return out
 
 
 def _first_line(exc: Exception) -> str:

@@ -3,8 +3,8 @@
 This is the only place where store-independent :class:`~mfgkg.query.results.Term` values and
 pyoxigraph's terms meet, and the only place a wire format is produced:
 
-- SPARQL results (JSON, XML, CSV, TSV) are written by pyoxigraph's results serializer. Rows
-  from any store reach it through SPARQL JSON, the one interchange form.
+- SPARQL results (JSON, XML, CSV, TSV) are written, and a remote server's read, by pyoxigraph's
+  results serializer and parser. Rows from any store reach it through SPARQL JSON.
 - RDF graphs (Turtle, N-Triples, JSON-LD, RDF/XML) are written and read by pyoxigraph's RDF
   serializer and parser; graph answers travel as triples of terms, never as text.
 - A single term in N-Triples (and SPARQL) syntax is pyoxigraph's own rendering of it.
@@ -22,7 +22,7 @@ from typing import Any
 
 from mfgkg.errors import NotRepresentable, QueryError
 from mfgkg.prefixes import PREFIXES
-from mfgkg.query.results import XSD, BooleanResult, GraphResult, Result, Term, Triple
+from mfgkg.query.results import XSD, BooleanResult, GraphResult, Result, Term, Triple, capped
 
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -123,6 +123,17 @@ def write_results(answer: Result | BooleanResult, syntax: str) -> bytes:
             raise NotRepresentable(f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 "
                                    "cannot carry; ask for JSON, CSV or TSV results")
     return out
+
+
+def read_results(data: bytes, syntax: str, limit: int | None = None) -> Result | BooleanResult:
+    """SPARQL results in ``syntax`` parsed by pyoxigraph; raises SyntaxError or ValueError if malformed,
+    ResultTooLarge past ``limit`` rows."""
+    answer = _ox().parse_query_results(data, format=result_format(syntax))
+    if isinstance(answer, _ox().QueryBoolean):
+        return BooleanResult(bool(answer))
+    columns = tuple(v.value for v in answer.variables)
+    rows = tuple(tuple(term(solution[i]) for i in range(len(columns))) for solution in capped(answer, limit))
+    return Result(columns, rows)
 
 
 # -- RDF graphs --------------------------------------------------------------------------------
