@@ -40,10 +40,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 
 def program(name: str, package: str) -> str:
-    """Path of the system program ``name``; fail (never skip) with the set-up command if it is missing."""
-    found = shutil.which(name)
+    """Path of the program ``name``, beside this Python (a virtual environment's) or on PATH; fail
+    (never skip) with the set-up command if it is missing."""
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     if not found:
-        pytest.fail(f"{name} not found: run `{SETUP}` (it installs Debian's {package})", pytrace=False)
+        pytest.fail(f"{name} not found: run `{SETUP}` (it installs {package})", pytrace=False)
     return found
 
 

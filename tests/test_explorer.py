@@ -35,7 +35,8 @@ def test_page_is_self_contained(explorer):
 def test_explorer_in_chromium(explorer):
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=program("chromium", "chromium"), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
+                                             args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))

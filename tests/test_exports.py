@@ -70,7 +70,7 @@ def test_dot_and_csv(tmp_path, views):
 
 
 def test_svg_through_graphviz(tmp_path):
-    program("dot", "graphviz")
+    program("dot", "Debian's graphviz")
     root = ET.parse(export(tmp_path, "svg", "funding", "svg")).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]

@@ -104,7 +104,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def oxigraph_server(kg, tmp_path_factory) -> Iterator[str]:
     """`oxigraph serve-read-only` (PyPI: oxigraph) over the same N-Triples, on a free loopback port."""
-    binary = program("oxigraph", "oxigraph (PyPI, in the dev extra)")
+    binary = program("oxigraph", "the oxigraph server, from PyPI in the dev extra")
     location = tmp_path_factory.mktemp("oxigraph-store")
     source = kg.store.snapshot()
     assert isinstance(source, Path)

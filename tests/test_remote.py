@@ -42,8 +42,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     """Start Virtuoso on free loopback ports with a new database; stop it by PID afterwards."""
     env = {**os.environ, "MFGKG_VIRTUOSO_DIR": str(tmp_path_factory.mktemp("virtuoso")),
            "MFGKG_VIRTUOSO_PORT": str(free_port()), "MFGKG_VIRTUOSO_SQL_PORT": str(free_port())}
-    program("virtuoso-t", "virtuoso-opensource")
-    program("curl", "curl")
+    program("virtuoso-t", "Debian's virtuoso-opensource")
+    program("curl", "Debian's curl")
     script = str(ROOT / "scripts" / "virtuoso.sh")
     started = subprocess.run(["bash", script, "start"], env=env, capture_output=True, text=True, timeout=600)
     assert started.returncode == 0, started.stdout + started.stderr

@@ -162,7 +162,8 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
 
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=program("chromium", "chromium"), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
+                                             args=["--no-sandbox"])
         page = browser.new_page()
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))

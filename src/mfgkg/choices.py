@@ -6,7 +6,7 @@ from __future__ import annotations
 
 BACKENDS = ("oxigraph", "rdflib")  # embedded stores (mfgkg.query.stores)
 ENGINES = ("oxigraph", "pyshacl")  # SHACL validation engines (mfgkg.shapes.validate)
-VALIDATION_FORMATS = ("text", "json")  # the validation report on the command line
+VALIDATION_FORMATS = ("text", "json", "turtle")  # the validation report (turtle: mfgkg.shapes.report)
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")  # query answers (mfgkg.query.formats)
 ANSWER_FORMATS = tuple(f for f in QUERY_FORMATS if f != "table")  # `mfgkg answer` files
 QUERY_LIST_FORMATS = ("table", "json")  # `mfgkg queries`

@@ -101,7 +101,9 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
               help="Validate this N-Triples file (e.g. from `mfgkg synth`) instead of the build of seeds/.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="oxigraph: the shapes compiled to SPARQL (fast); pyshacl: the reference engine.")
-@click.option("--format", "fmt", type=click.Choice(VALIDATION_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(VALIDATION_FORMATS), default="text", show_default=True,
+              help="text or json: findings on the entities to fix; turtle: the standard sh:ValidationReport "
+                   "(every result, warnings included) for other SHACL tools.")
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also list warnings.")
 @_fail_cleanly
 def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path | None, engine: str, fmt: str,
@@ -116,7 +118,11 @@ def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path 
     ntriples = data_file or cache.cached_graph(seeds_dir or paths.seeds_dir(), ont)
     report = run(open_store(ntriples, "oxigraph" if engine == "oxigraph" else "rdflib"), shapes, engine)
     shown = report.findings if warnings else report.violations
-    if fmt == "json":
+    if fmt == "turtle":
+        from mfgkg.shapes.report import report_turtle
+
+        click.echo(report_turtle(report.results, shapes).decode("utf-8"), nl=False)
+    elif fmt == "json":
         click.echo(json.dumps([asdict(f) for f in shown], indent=1))
     else:
         for finding in shown:

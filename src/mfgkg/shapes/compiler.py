@@ -14,18 +14,21 @@ value-type, value-range, string, language, cardinality and logical (``sh:or``, `
 (``sh:sparql`` with ``sh:select`` and ``sh:prefixes``). Anything else raises
 :class:`ShapeError` rather than being skipped silently; pySHACL remains the reference engine.
 
-Known differences from pySHACL, none of which the project's own data can trigger: Oxigraph
-stores typed literals in canonical form (so ``1.50`` is reported as ``1.5`` and matches
-``sh:in (1.5)``); sh:pattern follows XPath, where ``$`` does not match before a final newline;
-well-formedness is checked for the XSD types SPARQL can cast (not for derived ones such as
-xsd:int); a SPARQL constraint's focus nodes are joined into its top-level group, which equals
-pre-binding for the queries SHACL allows (no MINUS, VALUES, SERVICE, LIMIT, OFFSET, sub-selects).
+Each constraint (each value of each parameter) is its own query, so a report has one result
+per constraint and value node, with its constraint component, as SHACL defines it. Where the
+compiled engine and pySHACL differ, the compiled engine follows the SPARQL operators SHACL
+defines its components by (pySHACL orders ``true`` among numbers, skips ``sh:minLength 0`` and
+does not range-check ill-typed values). Data whose literals Oxigraph would store in another form
+than written is refused (:class:`LiteralsRewritten`); sh:pattern follows XPath, where ``$`` does
+not match before a final newline; a SPARQL constraint's focus nodes are joined into its
+top-level group, which equals pre-binding for the queries SHACL allows, and where ``$this``
+sits in a nested group the query runs once per focus node with ``$this`` substituted.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -51,18 +54,27 @@ NODE_KINDS = {
 # Regular-expression syntax that Python has but XPath (and so SPARQL REGEX) does not.
 UNSUPPORTED_REGEX = re.compile(r"\(\?[=!<]|\\[1-9]")
 NOT_PREBINDABLE = frozenset({"MINUS", "VALUES", "SERVICE", "LIMIT", "OFFSET"})
-RANGES = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
+RANGES = {SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
+          SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
+          SH.maxInclusive: ("<=", SH.MaxInclusiveConstraintComponent),
+          SH.maxExclusive: ("<", SH.MaxExclusiveConstraintComponent)}
 # Parameters each shape may carry that are not constraints (or are handled by the caller).
 NOT_CONSTRAINTS = frozenset({
     RDF.type, RDFS.label, RDFS.comment, SH.message, SH.severity, SH.deactivated, SH.name, SH.description,
     SH.order, SH.group, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path,
     SH.property, SH.sparql, SH.flags, SH.defaultValue,
+    RDFS.subClassOf, OWL.imports, SH.prefixes, SH.declare,  # a shape may also be a class or an ontology
 })
 VALUE_CONSTRAINTS = frozenset({
     SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.pattern, SH.minLength, SH.maxLength, SH.languageIn,
     SH["or"], SH["and"], SH["not"], SH.xone, *RANGES,
 })
 FOCUS_CONSTRAINTS = frozenset({SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang})
+# Parameters SHACL allows at most once per shape (a shape with two is ill-formed).
+SINGLE_VALUED = frozenset({
+    SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.pattern, SH.flags,
+    SH.languageIn, SH.uniqueLang, SH["in"], SH.path, *RANGES,
+})
 
 
 class ShapeError(MfgkgError):
@@ -73,24 +85,30 @@ class ShapeError(MfgkgError):
 
 
 class LiteralsRewritten(ShapeError):
-    """The data holds literals Oxigraph stores in another form than written ("4.0"^^xsd:decimal
-    as "4"), so checks on datatypes and values could answer wrongly: refused, by name."""
+    """The data holds literals that would be checked in another form than written (Oxigraph stores
+    "4.0"^^xsd:decimal as "4"), so checks on datatypes and values could answer wrongly: refused,
+    by name."""
 
     def __init__(self, example: str, count: int):
-        MfgkgError.__init__(self, f"the data holds {count} literal(s) Oxigraph stores in another form than "
-                                  f"written, e.g. {example}, so datatype and value checks could answer "
+        MfgkgError.__init__(self, f"the data holds {count} literal(s) that would be checked in another form "
+                                  f"than written, e.g. {example}, so datatype and value checks could answer "
                                   "wrongly (the pyshacl engine keeps them as written)")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One SELECT whose rows are results of ``shape``: ``?this`` focus node, ``?value`` if any."""
+    """One SELECT whose rows are results of one constraint of ``shape``: ``?this`` focus node,
+    ``?value`` if any. ``source`` is the shape node as written in the shapes graph (blank nodes
+    included) and ``component`` the constraint component's IRI, for the standard report."""
 
     shape: str
     severity: str
     message: str | None
     path: str | None
     query: str
+    component: str
+    source: Node
+    constraint: Node | None = None  # the sh:sparql node of a SPARQL-based constraint
     sparql: bool = False
     value_is_focus: bool = False
     focus_query: str | None = None  # set when ``query`` must run once per focus node, $this substituted
@@ -114,11 +132,11 @@ class Compiler:
         out: list[Check] = []
         for shape in sorted(self._targeted(), key=str):
             focus = self._focus(shape)
-            out.extend(self._shape_checks(shape, focus))
+            out.extend(self._shape_checks(shape, focus, shape))
             for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
                 if not self._active(prop):
                     continue
-                out.extend(self._shape_checks(prop, focus))
+                out.extend(self._shape_checks(prop, focus, shape))
         return out
 
     # ---- targets -------------------------------------------------------------------------
@@ -150,11 +168,16 @@ class Compiler:
         return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
 
     # ---- one shape -----------------------------------------------------------------------
-    def _shape_checks(self, shape: Node, focus: str) -> list[Check]:
+    def _shape_checks(self, shape: Node, focus: str, targeted: Node) -> list[Check]:
+        """The checks of ``shape`` on the focus nodes (``focus``) of ``targeted``: the shape itself,
+        or the node shape a property shape belongs to."""
         g = self.shapes
         unknown = {p for p in g.predicates(shape, None)} - NOT_CONSTRAINTS - VALUE_CONSTRAINTS - FOCUS_CONSTRAINTS
         if unknown:
             raise ShapeError(shape, f"unsupported parameter(s) {', '.join(sorted(map(str, unknown)))}")
+        repeated = sorted(str(p) for p in SINGLE_VALUED if len(set(g.objects(shape, p))) > 1)
+        if repeated:
+            raise ShapeError(shape, f"ill-formed: more than one value of {', '.join(repeated)}")
         path_node = g.value(shape, SH.path)
         if path_node is not None and (shape, SH.property, None) in g:
             raise ShapeError(shape, "nested property shapes (sh:property on a property shape) are not supported")
@@ -164,49 +187,100 @@ class Compiler:
         # sh:resultPath: a predicate path is its IRI; a complex path is reported in SPARQL syntax.
         report_path = str(path_node) if isinstance(path_node, URIRef) else path
 
-        def check(body: str, note: str | None = message, sparql: bool = False, focus_query: str | None = None
-                  ) -> Check:
+        def check(body: str, component: Node, note: str | None = message, constraint: Node | None = None,
+                  focus_query: str | None = None) -> Check:
             name = str(shape) if isinstance(shape, URIRef) else ""  # as pySHACL reports blank-node shapes
-            return Check(name, _local(severity), note, report_path, body, sparql, sparql and path is None,
-                         focus_query)
+            sparql = constraint is not None
+            return Check(name, str(severity), note, report_path, body, str(component), shape, constraint,
+                         sparql, sparql and path is None, focus_query)
 
+        # SHACL gives one result per constraint (each value of each parameter) and value node, so
+        # each constraint is its own query: two sh:class values can both fail on one node.
         out = []
         if path is None:
-            bad = self.value_conditions(shape, "?this")
-            if bad:
+            for component, bad in self.value_constraints(shape, "?this"):
                 out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) "
-                                 f"FILTER({bad}) }}"))
+                                 f"FILTER({bad}) }}", component))
             if any((shape, p, None) in g for p in FOCUS_CONSTRAINTS):
                 raise ShapeError(shape, "cardinality, sh:hasValue and sh:uniqueLang need a property shape")
         else:
-            out += [check(q) for q in self._focus_queries(shape, focus, path)]
-            bad = self.value_conditions(shape, "?value")
-            if bad:
-                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value "
-                                 f"FILTER({bad}) }}"))
+            reach = self._reach(targeted, path_node, path)
+            out += [check(q, component) for component, q in self._focus_queries(shape, focus, reach)]
+            for component, bad in self.value_constraints(shape, "?value"):
+                out.append(check(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {reach('?value')} "
+                                 f"FILTER({bad}) }}", component))
         for constraint in sorted(g.objects(shape, SH.sparql), key=str):
             if self._active(constraint):
                 body, focus_query = self._sparql(shape, constraint, focus)
-                out.append(check(body, self._message(constraint) or message, True, focus_query))
+                out.append(check(body, SH.SPARQLConstraintComponent, self._message(constraint) or message,
+                                 constraint, focus_query))
         return out
 
-    def _focus_queries(self, shape: Node, focus: str, path: str) -> Iterator[str]:
+    def _reach(self, targeted: Node, path_node: Node, path: str) -> Callable[[str], str]:
+        """A function giving the group pattern that binds variable ``obj`` to each value of ``?this``
+        on the path. A path that can be empty has the focus node itself as a value; Oxigraph drops
+        that zero-length match when the node is not in the data, which only a sh:targetNode can be,
+        so those nodes are added as their own values."""
+        nodes = sorted(self.shapes.objects(targeted, SH.targetNode), key=str)
+        if not self._nullable(path_node) or not nodes:
+            return lambda obj: f"{{ ?this {path} {obj} }}"
+        pairs = " ".join(f"({term(n)} {term(n)})" for n in nodes)
+        return lambda obj: f"{{ {{ ?this {path} {obj} }} UNION {{ VALUES (?this {obj}) {{ {pairs} }} }} }}"
+
+    def _nullable(self, node: Node) -> bool:
+        """True if the path can have length zero (so the focus node is one of its values)."""
+        g = self.shapes
+        if isinstance(node, URIRef):
+            return False
+        if (node, RDF.first, None) in g:
+            return all(self._nullable(step) for step in Collection(g, node))
+        if (node, SH.zeroOrMorePath, None) in g or (node, SH.zeroOrOnePath, None) in g:
+            return True
+        if (node, SH.oneOrMorePath, None) in g:
+            return self._nullable(g.value(node, SH.oneOrMorePath))
+        if (node, SH.inversePath, None) in g:
+            return self._nullable(g.value(node, SH.inversePath))
+        alternatives = g.value(node, SH.alternativePath)
+        return alternatives is not None and any(self._nullable(step) for step in Collection(g, alternatives))
+
+    def _focus_queries(self, shape: Node, focus: str, reach: Callable[[str], str]) -> Iterator[tuple[Node, str]]:
+        """(component, query) of each constraint on the focus node's whole set of values."""
         g = self.shapes
         for minimum in g.objects(shape, SH.minCount):
             n = _count(shape, minimum)
             if n == 1:
-                yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?any }} }}"
+                yield SH.MinCountConstraintComponent, (
+                    f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {reach('?any')} }}")
             elif n > 1:
-                yield (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?any }} }} "
-                       f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {n})")
+                yield SH.MinCountConstraintComponent, (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {reach('?any')} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) < {n})")
         for maximum in g.objects(shape, SH.maxCount):
-            yield (f"SELECT ?this WHERE {{ {focus} ?this {path} ?any }} "
-                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {_count(shape, maximum)})")
+            yield SH.MaxCountConstraintComponent, (
+                f"SELECT ?this WHERE {{ {focus} {reach('?any')} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?any) > {_count(shape, maximum)})")
         for value in g.objects(shape, SH.hasValue):
-            yield f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value, shape)} }} }}"
+            yield SH.HasValueConstraintComponent, (
+                f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {reach('?has')} "
+                f"FILTER(sameTerm(?has, {term(value, shape)})) }} }}")
         if any(_true(v) for v in g.objects(shape, SH.uniqueLang)):
-            yield (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?a , ?b "
-                   f"FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }}")
+            # One result per language tag that two or more values share.
+            yield SH.UniqueLangConstraintComponent, (
+                f"SELECT DISTINCT ?this ?tag WHERE {{ {focus} {reach('?a')} {reach('?b')} "
+                f"FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) "
+                f"BIND(LCASE(LANG(?a)) AS ?tag) }}")
+
+    def _imports(self, ontologies: Iterator[Node]) -> list[Node]:
+        """The ``sh:prefixes`` nodes and every node they reach through owl:imports (SHACL reads the
+        declarations of both)."""
+        reached: list[Node] = []
+        pending = list(ontologies)
+        while pending:
+            node = pending.pop()
+            if node not in reached:
+                reached.append(node)
+                pending.extend(self.shapes.objects(node, OWL.imports))
+        return reached
 
     def _message(self, node: Node) -> str | None:
         messages = sorted(self.shapes.objects(node, SH.message), key=lambda m: (getattr(m, "language", "") != "en", m))
@@ -215,50 +289,57 @@ class Compiler:
     # ---- value constraints -------------------------------------------------------------------
     def value_conditions(self, shape: Node, v: str) -> str:
         """A SPARQL expression true when value ``v`` violates one of the shape's value constraints."""
+        return " || ".join(f"({bad})" for _, bad in self.value_constraints(shape, v))
+
+    def value_constraints(self, shape: Node, v: str) -> list[tuple[Node, str]]:
+        """Each value constraint of the shape as (component, expression true when ``v`` violates it)."""
         g = self.shapes
-        parts: list[str] = []
-        for cls in g.objects(shape, SH["class"]):
-            parts.append(f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {term(cls)} }}")
+        parts: list[tuple[Node, str]] = []
+        for cls in sorted(g.objects(shape, SH["class"]), key=str):
+            parts.append((SH.ClassConstraintComponent, f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {term(cls)} }}"))
         for datatype in g.objects(shape, SH.datatype):
-            parts.append(_datatype(v, datatype))
+            parts.append((SH.DatatypeConstraintComponent, _datatype(v, datatype)))
         for kind in g.objects(shape, SH.nodeKind):
             if kind not in NODE_KINDS:
                 raise ShapeError(shape, f"unknown node kind {kind}")
-            parts.append(NODE_KINDS[kind].format(v=v))
+            parts.append((SH.NodeKindConstraintComponent, NODE_KINDS[kind].format(v=v)))
         for members in g.objects(shape, SH["in"]):
             allowed = " || ".join(f"sameTerm({v}, {term(m, shape)})" for m in Collection(g, members))
-            parts.append(f"!({allowed or 'false'})")
+            parts.append((SH.InConstraintComponent, f"!({allowed or 'false'})"))
         for pattern in g.objects(shape, SH.pattern):
             if UNSUPPORTED_REGEX.search(str(pattern)):
                 raise ShapeError(shape, f"sh:pattern {str(pattern)!r} uses lookaround or a back-reference, "
                                         "which XPath regular expressions do not have")
             flags = g.value(shape, SH.flags)
             args = f"{Literal(str(pattern)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
-            parts.append(f"(isBlank({v}) || !COALESCE(REGEX(STR({v}), {args}), false))")
-        for bound, op in ((SH.minLength, "<"), (SH.maxLength, ">")):
+            parts.append((SH.PatternConstraintComponent,
+                          f"(isBlank({v}) || !COALESCE(REGEX(STR({v}), {args}), false))"))
+        for bound, op, component in ((SH.minLength, "<", SH.MinLengthConstraintComponent),
+                                     (SH.maxLength, ">", SH.MaxLengthConstraintComponent)):
             for n in g.objects(shape, bound):
-                parts.append(f"(isBlank({v}) || STRLEN(STR({v})) {op} {_count(shape, n)})")
-        for bound, op in RANGES.items():
+                parts.append((component, f"(isBlank({v}) || STRLEN(STR({v})) {op} {_count(shape, n)})"))
+        for bound, (op, component) in RANGES.items():
             for limit in g.objects(shape, bound):
-                parts.append(f"!COALESCE({v} {op} {term(limit, shape)}, false)")
+                parts.append((component, f"!COALESCE({v} {op} {term(limit, shape)}, false)"))
         for tags in g.objects(shape, SH.languageIn):
             ok = " || ".join(f"langMatches(LANG({v}), {Literal(str(t)).n3()})" for t in Collection(g, tags))
-            parts.append(f"!COALESCE({ok or 'false'}, false)")
-        parts += self._logical(shape, v)
-        return " || ".join(f"({p})" for p in parts)
+            parts.append((SH.LanguageInConstraintComponent, f"!COALESCE({ok or 'false'}, false)"))
+        return parts + self._logical(shape, v)
 
-    def _logical(self, shape: Node, v: str) -> list[str]:
+    def _logical(self, shape: Node, v: str) -> list[tuple[Node, str]]:
         g = self.shapes
-        parts = []
+        parts: list[tuple[Node, str]] = []
         for members in g.objects(shape, SH["or"]):
-            parts.append(" && ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "true")
+            parts.append((SH.OrConstraintComponent,
+                          " && ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "true"))
         for members in g.objects(shape, SH["and"]):
-            parts.append(" || ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "false")
+            parts.append((SH.AndConstraintComponent,
+                          " || ".join(f"({self._member(shape, m, v)})" for m in Collection(g, members)) or "false"))
         for member in g.objects(shape, SH["not"]):
-            parts.append(f"!({self._member(shape, member, v)})")
+            parts.append((SH.NotConstraintComponent, f"!({self._member(shape, member, v)})"))
         for members in g.objects(shape, SH.xone):
             conforming = " + ".join(f"IF({self._member(shape, m, v)}, 0, 1)" for m in Collection(g, members))
-            parts.append(f"({conforming or '0'}) != 1")
+            parts.append((SH.XoneConstraintComponent, f"({conforming or '0'}) != 1"))
         return parts
 
     def _member(self, shape: Node, member: Node, v: str) -> str:
@@ -307,7 +388,7 @@ class Compiler:
         if brace is None:
             raise ShapeError(shape, "a SPARQL constraint needs a WHERE group")
         prefixes = []
-        for ontology in g.objects(constraint, SH.prefixes):
+        for ontology in self._imports(g.objects(constraint, SH.prefixes)):
             for declaration in g.objects(ontology, SH.declare):
                 name, namespace = str(g.value(declaration, SH.prefix)), str(g.value(declaration, SH.namespace))
                 if not re.fullmatch(r"[A-Za-z][\w.-]*|", name) or re.search(r'[\s<>"{}|^`\\]', namespace):
@@ -329,8 +410,9 @@ class Compiler:
 
 
 def _true(value: Node) -> bool:
-    """A boolean shape parameter (sh:deactivated, sh:uniqueLang) set to true."""
-    return isinstance(value, Literal) and value.datatype == XSD.boolean and value.toPython() is True
+    """A boolean shape parameter (sh:deactivated, sh:uniqueLang) set to the literal ``true``; the
+    W3C suite treats another form of the value ("1"^^xsd:boolean) as not set."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
 
 
 def _count(shape: Node, value: Node) -> int:
@@ -353,10 +435,6 @@ def _datatype(v: str, datatype: Node) -> str:
     if datatype in CASTABLE:
         return f"{wrong} || !COALESCE(isLiteral({term(datatype)}(STR({v}))), false)"
     return wrong
-
-
-def _local(iri: Node) -> str:
-    return str(iri).rsplit("#", 1)[-1]
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -54,9 +55,11 @@ class Finding:
 
 @dataclass
 class Report:
-    """All findings of one validation run."""
+    """All findings of one validation run, and the engine's raw results they explain (for the
+    standard report, :mod:`mfgkg.shapes.report`)."""
 
     findings: list[Finding]
+    results: list[RawResult] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -76,14 +79,30 @@ class Report:
         return {f.shape for f in self.violations}
 
 
+@contextmanager
+def verbatim() -> Iterator[None]:
+    """Read RDF keeping each literal as written: rdflib otherwise rewrites lexical forms it can
+    normalise ("1"^^xsd:boolean as "true", the ill-typed "none"^^xsd:boolean as "false"), and
+    SHACL's answers depend on the written form. Not thread-safe (rdflib's switch is global)."""
+    import rdflib
+
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
+
+
 def shapes_graph(ontology_dir: Path) -> Graph:
-    """All shape files under ontology/shapes/, merged."""
+    """All shape files under ontology/shapes/, merged, literals as written."""
     g = Graph()
     files = sorted((ontology_dir / "shapes").glob("*.ttl"))
     if not files:
         raise OntologyError(str(ontology_dir / "shapes"), "no SHACL shape files found")
-    for path in files:
-        parse_turtle(g, path, ontology_dir)
+    with verbatim():
+        for path in files:
+            parse_turtle(g, path, ontology_dir)
     return g
 
 
@@ -96,7 +115,10 @@ def compact(term: Term | None) -> str:
 
 @dataclass(frozen=True)
 class RawResult:
-    """One raw SHACL result, as either engine reports it."""
+    """One raw SHACL result, as either engine reports it: ``severity`` is the severity's IRI,
+    ``shape`` the shape's IRI ("" for a
+    blank node), ``source`` the shape node itself, ``component`` the constraint component's IRI
+    and ``constraint`` the SPARQL constraint's node, if any."""
 
     severity: str
     shape: str
@@ -104,6 +126,9 @@ class RawResult:
     path: str | None
     value: Term | None
     message: str | None
+    component: str
+    source: Term | None
+    constraint: Term | None = None
 
 
 EXPLAIN = """
@@ -138,7 +163,7 @@ def explain(store: Store, results: list[RawResult]) -> list[Finding]:
         if path is None and entity != r.focus and predicate is not None:
             path = predicate.value
         findings.add(Finding(
-            severity=r.severity,
+            severity=r.severity.rsplit("#", 1)[-1],
             shape=r.shape.rsplit("#", 1)[-1],
             focus=r.focus.value,
             label=label.value if label else compact(entity),
@@ -171,22 +196,32 @@ def pyshacl_results(data: Graph, shapes: Graph) -> list[RawResult]:
         shape = report.value(result, SH.sourceShape)
         message = report.value(result, SH.resultMessage)
         out.append(RawResult(
-            severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+            severity=str(report.value(result, SH.resultSeverity)),
             shape=str(shape) if isinstance(shape, URIRef) else "",
             focus=RdflibStore.to_term(report.value(result, SH.focusNode)),
             path=str(path) if path is not None else None,
             value=RdflibStore.to_term(report.value(result, SH.value)),
             message=str(message) if message else None,
+            component=str(report.value(result, SH.sourceConstraintComponent)),
+            source=RdflibStore.to_term(shape),
+            constraint=RdflibStore.to_term(report.value(result, SH.sourceConstraint)),
         ))
     return out
 
 
 def oxigraph_copy(data: Graph) -> OxigraphStore:
     """``data`` in Oxigraph, for the compiled engine; raises :class:`LiteralsRewritten` when Oxigraph
-    would store a literal in another form than written (it canonicalises typed values)."""
+    would store a literal in another form than written (it canonicalises typed values), or when
+    rdflib already rewrote an ill-typed literal into a well-typed one (read the data inside
+    :func:`verbatim` to keep it)."""
+    literals = [o for o in data.objects() if isinstance(o, Literal)]
+    lost = sorted(o.n3() for o in literals
+                  if o.ill_typed and not Literal(str(o), datatype=o.datatype, normalize=False).ill_typed)
+    if lost:
+        raise LiteralsRewritten(f"{lost[0]} (an ill-typed literal rdflib read as well-typed)", len(lost))
     store = OxigraphStore.from_graph(data)
     written = {wire.ntriples_term(Term("literal", str(o), str(o.datatype) if o.datatype else None, o.language))
-               for o in data.objects() if isinstance(o, Literal)}
+               for o in literals}
     stored = set(store.literal_terms())
     rewritten = sorted(written - stored)
     if rewritten:
@@ -212,6 +247,9 @@ def sparql_results(store: Store, shapes: Graph) -> list[RawResult]:
                 path=path.value if path is not None and path.kind == "uri" else check.path,
                 value=binding.get("value") or (binding["this"] if check.value_is_focus else None),
                 message=fill(check.message, binding) if check.sparql else check.message,
+                component=check.component,
+                source=RdflibStore.to_term(check.source),
+                constraint=RdflibStore.to_term(check.constraint),
             ))
     return out
 
@@ -244,8 +282,10 @@ def run(data: Graph | Store, shapes: Graph, engine: str = "oxigraph") -> Report:
     """
     if engine == "pyshacl":
         graph = data if isinstance(data, Graph) else data.to_rdflib()
-        return Report(explain(RdflibStore(graph=graph), pyshacl_results(graph, shapes)))
+        results = pyshacl_results(graph, shapes)
+        return Report(explain(RdflibStore(graph=graph), results), results)
     if engine == "oxigraph":
         store = oxigraph_copy(data) if isinstance(data, Graph) else data
-        return Report(explain(store, sparql_results(store, shapes)))
+        results = sparql_results(store, shapes)
+        return Report(explain(store, results), results)
     raise QueryError(f"unknown validation engine '{engine}' (choose from {', '.join(ENGINES)})")
