@@ -1,4 +1,4 @@
-"""The W3C SHACL test suite on both validation engines: a table of verdicts per folder.
+"""The W3C SHACL test suite on the compiled engine, pySHACL and pyshifty: verdicts per folder.
 
 Run from the repository root:  python benchmarks/shacl_conformance.py [--suite DIR] [--list]
 
@@ -19,10 +19,9 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from mfgkg.shapes.conformance import VERDICTS, locate, run
+from mfgkg.shapes.conformance import ENGINES, VERDICTS, locate, run
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINES = ("oxigraph", "pyshacl")
 
 
 def main() -> int:
@@ -39,11 +38,11 @@ def main() -> int:
     warnings.simplefilter("ignore")
     outcomes = run(suite, ENGINES)
     folders = sorted({o.case.folder for o in outcomes})
-    header = f"{'folder':28}" + "".join(f"{engine + ' ' + v:>17}" for engine in ENGINES for v in VERDICTS)
+    header = f"{'folder':24}" + "".join(f"{engine[:8] + ' ' + v:>17}" for engine in ENGINES for v in VERDICTS)
     print(f"suite: {suite}\n{len(outcomes) // len(ENGINES)} cases\n\n{header}")
     for folder in [*folders, None]:
         counts = Counter((o.engine, o.verdict) for o in outcomes if folder is None or o.case.folder == folder)
-        print(f"{folder or 'all':28}" + "".join(f"{counts[(e, v)]:>17}" for e in ENGINES for v in VERDICTS))
+        print(f"{folder or 'all':24}" + "".join(f"{counts[(e, v)]:>17}" for e in ENGINES for v in VERDICTS))
     if args.list:
         print()
         for o in outcomes:
