@@ -98,3 +98,44 @@ def test_no_text_holds_a_python_structure(graph):
     assert [t for t in texts if "{'" in t or "'value':" in t] == []
     assert str(graph.value(URIRef("https://w3id.org/mfgkg/id/plan/plan-2024/vision"), RDFS.label)) == (
         "Vision of the 2024 edition")
+
+
+def _claims(graph, subject: str, predicate: str) -> list[tuple[str, str]]:
+    return select(graph, f"""
+        SELECT ?value ?rank WHERE {{
+            ?c rdf:subject {subject} ; rdf:predicate {predicate} ; rdf:object ?o ; mfg:rank/rdfs:label ?rank .
+            OPTIONAL {{ ?o rdfs:label ?label }} BIND(STR(COALESCE(?label, ?o)) AS ?value) }}
+        ORDER BY DESC(?rank) ?value""")
+
+
+def test_cymanii_founding_year_is_ranked_and_no_text_restates_it(graph):
+    """Regression: a role text said CyManII was formed in 2019 while the institute said 2020; the
+    year is now one fact with both values ranked, and no descriptive text restates it."""
+    assert _claims(graph, "id:institute/cymanii", "schema:foundingDate") == [("2020", "preferred"), ("2019", "normal")]
+    texts = [str(o) for o in graph.objects() if isinstance(o, Literal) and "CyManII" in str(o)]
+    assert [t for t in texts if "formed in" in t or "founded in" in t] == []
+
+
+def test_the_deloitte_evaluation_keeps_both_dates_and_both_accounts_of_its_funding(graph):
+    """Regression: the evaluation was dated April 2017 (a later article) and said to be sponsored by
+    three departments, where the program's own release dates it 1 February 2017 and names DoD."""
+    evaluation = "id:mechanism/third-party-evaluation"
+    assert _claims(graph, evaluation, "dcterms:issued") == [("2017-02-01", "preferred"), ("2017-04", "normal")]
+    assert _claims(graph, evaluation, "schema:funder") == [("Department of Defense", "preferred"),
+                                                            ("Department of Commerce", "normal"),
+                                                            ("Department of Energy", "normal")]
+    preferred = column(graph, f"SELECT ?f WHERE {{ {evaluation} schema:funder ?f }}")
+    assert [str(f) for f in preferred] == [ID + "agency/dod"]
+
+
+def test_the_fy2022_figures_are_observations_and_no_gap_says_otherwise():
+    """Regression: metrics.yaml listed the FY2022 figures as not recorded, though they were."""
+    import yaml
+
+    from conftest import ROOT
+
+    metrics = yaml.safe_load((ROOT / "seeds" / "metrics.yaml").read_text())
+    fy2022 = sorted(o["metric"] for o in metrics["observations"] if o["fiscal_year"] == 2022)
+    assert fy2022 == ["member-organizations", "nonfederal-funding", "nonfederal-to-federal-ratio", "rd-projects",
+                      "workforce-participants"]
+    assert [g for g in metrics["gaps"] if "not recorded as observations" in g] == []

@@ -28,7 +28,7 @@ def test_page_is_self_contained(explorer):
     text = explorer.read_text()
     assert not re.search(r"""(src|href)=["']https?://""", text)
     data = json.loads(re.search(r"const data = (\{.*?\});\n", text).group(1))
-    assert len(data["nodes"]) == 171 and len(data["edges"]) == 220
+    assert len(data["nodes"]) == 595 and len(data["edges"]) == 841
 
 
 @pytest.mark.browser
@@ -41,9 +41,9 @@ def test_explorer_in_chromium(explorer):
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(explorer.as_uri())
-        assert page.locator("circle").count() == 171
-        assert page.locator("#counts").inner_text() == "171 of 171 nodes shown"
-        page.fill("#search", "lift")
+        assert page.locator("circle").count() == 595
+        assert page.locator("#counts").inner_text() == "595 of 595 nodes shown"
+        page.fill("#search", "lightweight innovations")
         assert page.locator("#matches").inner_text() == "1 match"
         assert page.locator("circle.match").get_attribute("data-id") == LIFT
         page.locator(f'circle[data-id="{LIFT}"]').dispatch_event("click")
@@ -57,7 +57,7 @@ def test_explorer_in_chromium(explorer):
         page.select_option("#agency", "https://w3id.org/mfgkg/id/agency/doe")
         page.uncheck("#types input[value='City']")
         shown = int(page.locator("#counts").inner_text().split()[0])
-        assert 0 < shown < 171
+        assert 0 < shown < 595
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "explorer.png"))
         browser.close()

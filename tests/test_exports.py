@@ -13,7 +13,7 @@ from rdflib import Graph
 from conftest import program
 from test_cli import mfgkg as run_cli
 
-VIEWS = {"funding": (49, 58), "plan": (70, 91), "all": (171, 220)}
+VIEWS = {"funding": (49, 58), "plan": (70, 91), "partners": (358, 431), "all": (595, 841)}
 
 
 def edges_of(graph: nx.DiGraph) -> set[tuple[str, str]]:

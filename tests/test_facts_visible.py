@@ -65,7 +65,7 @@ def test_profiles_and_plans_show_the_wording_of_text_values(kg):
 
 
 def test_sources_of_shows_every_claim_of_every_entity(kg, claims):
-    assert (len(claims), sum(map(len, claims.values()))) == (127, 648)
+    assert (len(claims), sum(map(len, claims.values()))) == (546, 2600)
     for subject, facts in claims.items():
         answer = kg.run("sources-of", {"entity": str(subject)}).result.records()
         got = {(r["fact"], r["value"], r["rank"]) for r in answer if r["fact"] != "(whole record)"}
@@ -95,4 +95,4 @@ def test_disagreements_show_every_claim_of_every_disputed_fact(kg, graph, claims
                 expected.update((label(graph, subject), *fact) for fact in group)
     got = Counter((r["entity"], r["fact"], r["value"], r["rank"]) for r in kg.run("disagreements").result.records())
     assert got == expected
-    assert (disputed, sum(expected.values())) == (18, 37)
+    assert (disputed, sum(expected.values())) == (21, 44)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import URIRef
 
 from mfgkg.errors import QueryError
 from mfgkg.kg import KnowledgeGraph
+from mfgkg.prefixes import PREFIXES
+
+MFG = PREFIXES["mfg"]
 
 DOE = ["CESMII", "CyManII", "EPIXC", "IACMI - The Composites Institute", "PowerAmerica",
        "RAPID Manufacturing Institute", "REMADE Institute"]
@@ -26,7 +30,7 @@ def distinct(kg: KnowledgeGraph, name: str, column: str, **params: object) -> li
 TESTED = {"who-funds-what", "institutes", "institute-profile", "technology-landscape", "plan-structure",
           "objective-connections", "objective-path", "metrics-by-year", "agency-roles", "plan-changes",
           "sources-of", "plans", "disagreements", "laws", "governance", "peer-programs", "institutes-by-state",
-          "institutes-by-year", "funding-by-department"}
+          "institutes-by-year", "funding-by-department", "bridging-organizations"}
 
 
 def test_every_saved_query_is_tested(kg):
@@ -230,12 +234,12 @@ def test_plans(kg):
 
 def test_disagreements(kg):
     # Every disputed fact is shown: test_facts_visible checks the whole answer against the claims.
-    assert len(kg.run("disagreements").result) == 37
+    assert len(kg.run("disagreements").result) == 44
     assert rows(kg, "disagreements", "fact value rank", entity="LIFT") == [
         ("headquarters", "Detroit, Michigan", "preferred"),
         ("headquarters", "Canton Township, Michigan", "deprecated"),
         ("lead organization", "American Lightweight Materials Manufacturing Innovation Institute", "preferred"),
-        ("lead organization", "EWI", "normal"),
+        ("lead organization", "Edison Welding Institute", "normal"),  # EWI, one organization wherever named
     ]
 
 
@@ -350,6 +354,31 @@ def test_governance(kg):
     assert rows(kg, "governance", "name", agency="NIST") == [
         ("Advanced Manufacturing National Program Office Interagency Working Team",),
         ("Council for coordination of institutes",)]
+
+
+def test_bridging_organizations(kg, graph):
+    assert rows(kg, "bridging-organizations", "organization institute_count", min_institutes=5) == [
+        ("Lockheed Martin", 6), ("Massachusetts Institute of Technology", 5),
+        ("National Renewable Energy Laboratory", 5)]
+    assert rows(kg, "bridging-organizations", "organization kind institute_count institutes", institute="LIFT",
+                kind="university") == [
+        ("Massachusetts Institute of Technology", "university or college", 5,
+         "AFFOA | AIM Photonics | ARM Institute | LIFT | REMADE Institute"),
+        ("The Ohio State University", "university or college", 4,
+         "ARM Institute | BioFabUSA | LIFT | REMADE Institute"),
+        ("Case Western Reserve University", "university or college", 3, "America Makes | LIFT | REMADE Institute"),
+        ("Michigan State University", "university or college", 3,
+         "IACMI - The Composites Institute | LIFT | REMADE Institute")]
+    # Property over every organization: listed exactly when it is a member of, or works in a project of,
+    # two or more institutes (read from the rdflib graph), with that count.
+    linked: dict[str, set[str]] = {}
+    for org, institute in graph.subject_objects(URIRef(MFG + "memberOf")):
+        linked.setdefault(str(org), set()).add(str(institute))
+    for project, org in graph.subject_objects(URIRef(MFG + "participant")):
+        for institute in graph.objects(project, URIRef(MFG + "performedBy")):
+            linked.setdefault(str(org), set()).add(str(institute))
+    answer = {r["iri"]: r["institute_count"] for r in kg.run("bridging-organizations").result.records()}
+    assert answer == {org: len(i) for org, i in linked.items() if len(i) >= 2} and len(answer) == 55
 
 
 def test_peer_programs(kg):

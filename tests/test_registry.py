@@ -93,12 +93,12 @@ memberships:
 
 
 def test_projects_and_memberships_can_be_recorded(seed_copy):
-    """The two sections the ontology had terms for and no seeds: one record each builds to sourced
+    """One record each of projects and memberships, added beside the real ones, builds to sourced
     facts that the shapes accept."""
     from mfgkg.data.builder import build_graph
     from mfgkg.shapes.validate import run, shapes_graph
 
-    (seed_copy / "seeds" / "projects.yaml").write_text(PROJECTS)
+    (seed_copy / "seeds" / "test-records.yaml").write_text(PROJECTS)
     graph = build_graph(seed_copy / "seeds", seed_copy / "ontology")
     project = "https://w3id.org/mfgkg/id/project/test-project"
     rows = select(graph, f"""SELECT ?institute ?year ?area (COUNT(DISTINCT ?who) AS ?n) WHERE {{
@@ -107,6 +107,7 @@ def test_projects_and_memberships_can_be_recorded(seed_copy):
     assert rows == [("https://w3id.org/mfgkg/id/institute/lift", "2022",
                      "https://w3id.org/mfgkg/id/technology/lightweight-metals", "2")]
     member = select(graph, """SELECT ?org ?source WHERE { ?org mfg:memberOf id:institute/lift .
+        FILTER(?org = id:organization/test-university)
         ?claim rdf:subject ?org ; rdf:predicate mfg:memberOf ; prov:wasDerivedFrom ?source }""")
     assert member == [("https://w3id.org/mfgkg/id/organization/test-university",
                        "https://w3id.org/mfgkg/id/source/grayscale-mfgusa-plan-2024-summary")]

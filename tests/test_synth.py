@@ -26,7 +26,7 @@ def base() -> Path:
 
 
 def test_same_seed_same_graph_and_a_different_seed_differs(base):
-    first, second, other = grow(base, 20_000, 7), grow(base, 20_000, 7), grow(base, 20_000, 8)
+    first, second, other = grow(base, 50_000, 7), grow(base, 50_000, 7), grow(base, 50_000, 8)
     assert hashlib.sha256(first.encode()).digest() == hashlib.sha256(second.encode()).digest()
     assert first != other
 
@@ -35,8 +35,8 @@ def test_size_and_separation_from_real_data(base):
     """The real graph comes first, unchanged; every entity added is named synthetic-..., and every
     claim added is about one and cites only the synthetic source."""
     real = base.read_text().splitlines()
-    grown = grow(base, 30_000, 1).splitlines()
-    assert 30_000 <= len(grown) < 30_050
+    grown = grow(base, 60_000, 1).splitlines()
+    assert 60_000 <= len(grown) < 60_050
     assert grown[: len(real)] == real
     added = Graph().parse(data="\n".join(grown[len(real):]), format="nt")
     subjects = {str(s) for s in added.subjects()}
@@ -52,14 +52,14 @@ def test_size_and_separation_from_real_data(base):
 
 
 def test_synthetic_graph_passes_the_shapes(base):
-    graph = Graph().parse(data=grow(base, 19_000, 3), format="nt")
+    graph = Graph().parse(data=grow(base, 50_000, 3), format="nt")
     report = run(graph, shapes_graph(ROOT / "ontology"))
     assert report.violations == []
 
 
 def test_synth_command(tmp_path):
     out = tmp_path / "grown.nt"
-    result = run_cli("synth", "--triples", "18500", "--seed", "2", "--out", str(out))
+    result = run_cli("synth", "--triples", "48500", "--seed", "2", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {out} ({len(out.read_text().splitlines())} triples)"
     too_small = run_cli("synth", "--triples", "100", "--out", str(tmp_path / "small.nt"))
@@ -75,7 +75,7 @@ def test_saved_queries_give_identical_rows_on_both_stores_on_a_synthetic_graph(b
     from mfgkg.query.stores import open_store
 
     path = tmp_path / "grown.nt"
-    path.write_text(grow(base, 20_000, 5))
+    path.write_text(grow(base, 50_000, 5))
     catalogue = Catalogue(ROOT / "queries")
     fast, reference = (KnowledgeGraph(open_store(path, backend), catalogue) for backend in ("oxigraph", "rdflib"))
     for query in catalogue:
@@ -85,5 +85,5 @@ def test_saved_queries_give_identical_rows_on_both_stores_on_a_synthetic_graph(b
     graph = Graph().parse(path, format="nt")
     awards = {str(s) for s in graph.subjects(MFG.funder, DOE) if "/synthetic-award-" in str(s)}
     rows = fast.run("who-funds-what", {"agency": "DOE"}).result.column("funding")
-    assert len(awards) == 12  # seed 5 at 20,000 triples
+    assert len(awards) == 12  # seed 5 at 50,000 triples
     assert awards == {r for r in rows if "/synthetic-award-" in r}

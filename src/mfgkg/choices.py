@@ -11,7 +11,9 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")  # query an
 ANSWER_FORMATS = tuple(f for f in QUERY_FORMATS if f != "table")  # `mfgkg answer` files
 QUERY_LIST_FORMATS = ("table", "json")  # `mfgkg queries`
 REPORT_FORMATS = ("md", "html", "json")  # the analysis report (mfgkg.analysis.report)
-VIEWS = ("funding", "plan", "all")  # network projections (mfgkg.analysis.networks)
+COVERAGE_VIEWS = ("type", "field", "entity")  # `mfgkg coverage --by` (mfgkg.analysis.coverage)
+COVERAGE_STATES = ("sourced", "filled", "disputed", "empty")  # a field's state in mfgkg.analysis.coverage
+VIEWS = ("funding", "plan", "partners", "all")  # network projections (mfgkg.analysis.networks)
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")  # mfgkg.publish.exports
 RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.publish.exports)
 EXPORT_FORMATS = NETWORK_FORMATS + RDF_FORMATS

@@ -22,6 +22,8 @@ from mfgkg import paths
 from mfgkg.choices import (
     ANSWER_FORMATS,
     BACKENDS,
+    COVERAGE_STATES,
+    COVERAGE_VIEWS,
     ENGINES,
     EXPORT_FORMATS,
     QUERY_FORMATS,
@@ -390,6 +392,45 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
     paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
     for path in paths_written:
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--by", "view", type=click.Choice(COVERAGE_VIEWS), default="field", show_default=True,
+              help="type: one row per entity type; field: per type and field; entity: per entity and field.")
+@click.option("--type", "type_name", default=None, metavar="TYPE",
+              help="Only this entity type (institute, organization, project, ...).")
+@click.option("--state", type=click.Choice(COVERAGE_STATES), default=None,
+              help="With --by entity: only fields in this state.")
+@click.option("--known-gaps", "known_gaps", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the known-gaps page (Markdown: coverage plus the seed files' gaps: notes) to this file.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@input_options
+@_fail_cleanly
+def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Path | None, fmt: str,
+             seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """How completely each entity's fields are filled: sourced, filled, disputed or empty."""
+    from mfgkg.analysis import coverage as fields
+    from mfgkg.data.seeds import load as load_seeds
+    from mfgkg.data.serialize import write_atomic
+    from mfgkg.publish import known_gaps as page
+    from mfgkg.query.results import Result
+
+    kg = _open(seeds_dir, ontology_dir, queries_dir)
+    detail = fields.by_entity(kg)
+    if known_gaps is not None:
+        gaps = load_seeds(seeds_dir or paths.seeds_dir()).gaps
+        write_atomic({known_gaps: page.render(fields.by_type(detail), detail, gaps)})
+        click.echo(f"wrote {known_gaps}")
+        return
+    if type_name is not None:
+        names = [t.name for t in fields.entity_types()]
+        if type_name not in names:
+            raise MfgkgError(f"unknown entity type '{type_name}' (choose from {', '.join(names)})")
+        detail = detail[detail["type"] == type_name]
+    if state is not None:
+        detail = detail[detail["state"] == state]
+    table = {"type": fields.by_type, "field": fields.by_field}.get(view, lambda frame: frame)(detail)
+    _emit(Result.from_frame(table), fmt)
 
 
 @main.command()

@@ -6,6 +6,7 @@
 from mfgkg.analysis.measures import (
     agencies_without_role,
     bridges,
+    bridging_organizations,
     centrality,
     coverage_gaps,
     funding_by_agency,
@@ -16,10 +17,12 @@ from mfgkg.analysis.measures import (
     institute_similarity,
     objective_links,
     objective_paths,
+    partner_counts,
     plan_evolution,
     reach,
 )
 
-__all__ = ["agencies_without_role", "bridges", "centrality", "coverage_gaps", "funding_by_agency",
-           "funding_by_department", "funding_by_state", "funding_by_technology", "institute_communities",
-           "institute_similarity", "objective_links", "objective_paths", "plan_evolution", "reach"]
+__all__ = ["agencies_without_role", "bridges", "bridging_organizations", "centrality", "coverage_gaps",
+           "funding_by_agency", "funding_by_department", "funding_by_state", "funding_by_technology",
+           "institute_communities", "institute_similarity", "objective_links", "objective_paths",
+           "partner_counts", "plan_evolution", "reach"]

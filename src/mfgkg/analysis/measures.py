@@ -290,6 +290,34 @@ def institute_communities(funding: nx.DiGraph) -> pd.DataFrame:
     return frame.sort_values(["size", "institutes"], ascending=[False, True], ignore_index=True)
 
 
+def bridging_organizations(partners: nx.DiGraph) -> pd.DataFrame:
+    """Organizations linked to two or more institutes (as members or project participants), most
+    connected first: the organizations through which institutes are connected."""
+    rows = []
+    for organization in _of_type(partners, "Organization"):
+        institutes = list(partners.successors(organization))
+        if len(institutes) < 2:
+            continue
+        rows.append({"organization": _name(partners, organization),
+                     "kind": partners.nodes[organization].get("kind", ""),
+                     "institutes": len(institutes),
+                     "institute_names": " | ".join(list_order(_name(partners, i) for i in institutes)),
+                     "projects": sum(partners.edges[organization, i].get("projects", 0) for i in institutes)})
+    frame = _frame(rows, ["organization", "kind", "institutes", "institute_names", "projects"])
+    return frame.sort_values(["institutes", "projects", "organization"], ascending=[False, False, True],
+                             ignore_index=True)
+
+
+def partner_counts(partners: nx.DiGraph) -> dict[str, int]:
+    """How many organizations, membership links, project-participation links and institutes the
+    partner view holds."""
+    edges = list(partners.edges(data=True))
+    return {"organizations": len(_of_type(partners, "Organization")),
+            "institutes": len(_of_type(partners, "Institute")),
+            "memberships": sum("member of" in d["relation"] for _, _, d in edges),
+            "project_links": sum("project participant" in d["relation"] for _, _, d in edges)}
+
+
 def coverage_gaps(plan: nx.DiGraph, funding: nx.DiGraph, agencies_without_role: list[str]) -> pd.DataFrame:
     """What the graph does not connect: objectives with no action or no metric, institutes with no
     technology area, and agencies with no recorded program role."""

@@ -14,8 +14,12 @@ and ``department``; plan elements: ``edition``), and whose edges carry ``relatio
   institute (``sponsors``, ``manages``), institute -> technology area, action -> agency
   (``carried out by``), later -> earlier plan element (``continues``, ``broadens``, ...),
   plan -> plan (``replaces``, ``implements``).
+* ``partners``: organization -> institute (``member of`` and/or ``project participant``, with the
+  number of the institute's recorded projects it takes part in): who works with whom, and which
+  organizations bridge institutes.
 * ``all``: every typed entity and every stated link between two of them (the build's derived
-  hierarchy links, ``mfg:DerivedProperty``, are left out: they would only repeat the stated ones).
+  hierarchy links, ``mfg:DerivedProperty``, are left out: they would only repeat the stated ones;
+  organizations linked to nothing else, such as publishers of sources, are left out too).
 
 The graph is read through SPARQL, so any store (embedded or remote) gives the same projection.
 """
@@ -66,7 +70,7 @@ SELECT ?node ?type ?label ?short ?number ?edition ?state ?established ?status ?k
   OPTIONAL { ?node <https://schema.org/foundingDate> ?founded }
   BIND(STR(?founded) AS ?established)
   OPTIONAL { ?node mfg:status/rdfs:label ?status }
-  OPTIONAL { ?node mfg:agencyKind/rdfs:label ?kind }
+  OPTIONAL { ?node mfg:agencyKind|mfg:organizationKind ?kind_iri . ?kind_iri rdfs:label ?kind }
   OPTIONAL {
     ?node mfg:withinAgency ?top . ?top mfg:agencyKind v:agency-kind-department .
     ?top mfg:displayName ?department .
@@ -217,6 +221,29 @@ def plan_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     return graph
 
 
+PARTNERS = """
+SELECT ?organization ?institute (COUNT(DISTINCT ?project) AS ?projects) (SAMPLE(?member) AS ?is_member) WHERE {
+  { ?organization mfg:memberOf ?institute . BIND(true AS ?member) }
+  UNION
+  { ?project mfg:participant ?organization ; mfg:performedBy ?institute }
+} GROUP BY ?organization ?institute"""
+
+
+def partner_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+    """Organizations -> institutes they are members of or work with in projects."""
+    import networkx as nx
+
+    nodes = _nodes(kg)
+    graph = nx.DiGraph(view="partners")
+    for row in _rows(kg, PARTNERS):
+        if row["is_member"]:
+            _add(graph, nodes, row["organization"], row["institute"], "member of")
+        if row["projects"]:
+            _add(graph, nodes, row["organization"], row["institute"], "project participant",
+                 projects=int(row["projects"]))
+    return graph
+
+
 def entity_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     """Every typed entity and every direct link between two of them."""
     import networkx as nx
@@ -227,12 +254,14 @@ def entity_graph(kg: KnowledgeGraph) -> nx.DiGraph:
         graph.add_node(iri, **attrs)
     for row in _rows(kg, ALL_LINKS):
         _add(graph, nodes, row["source"], row["target"], row["relation"])
+    graph.remove_nodes_from([n for n, d in list(graph.nodes(data=True))
+                             if d["type"] == "Organization" and graph.degree(n) == 0])
     return graph
 
 
 def project(kg: KnowledgeGraph, view: str = "all") -> nx.DiGraph:
     """The named view of ``kg`` (see the module docstring)."""
-    builders = {"funding": funding_graph, "plan": plan_graph, "all": entity_graph}
+    builders = {"funding": funding_graph, "plan": plan_graph, "partners": partner_graph, "all": entity_graph}
     if view not in builders:
         raise QueryError(f"unknown view '{view}' (views: {', '.join(VIEWS)})")
     return builders[view](kg)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mfgkg.analysis import coverage
 from mfgkg.analysis import measures as analysis
 from mfgkg.data.serialize import write_atomic
 
@@ -48,7 +49,7 @@ def _usd(value: float) -> str:
 
 def build(kg: KnowledgeGraph) -> Report:
     """Run every analysis on ``kg`` and draw the figures."""
-    funding, plan = kg.to_networkx("funding"), kg.to_networkx("plan")
+    funding, plan, partners = kg.to_networkx("funding"), kg.to_networkx("plan"), kg.to_networkx("partners")
     by_agency = analysis.funding_by_agency(funding)
     by_department = analysis.funding_by_department(kg)
     by_technology = analysis.funding_by_technology(funding)
@@ -62,6 +63,9 @@ def build(kg: KnowledgeGraph) -> Report:
     gaps = analysis.coverage_gaps(plan, funding, analysis.agencies_without_role(kg))
     evolution = analysis.plan_evolution(plan)
     metrics = _metric_series(kg)
+    bridging = analysis.bridging_organizations(partners)
+    partner_totals = analysis.partner_counts(partners)
+    detail = coverage.by_entity(kg)
 
     top = by_agency.iloc[0]
     top_area = by_technology.iloc[0]
@@ -106,6 +110,19 @@ def build(kg: KnowledgeGraph) -> Report:
             + (f"; the most similar are {similar.iloc[0]['institute_a']} and {similar.iloc[0]['institute_b']} "
                f"(Jaccard {similar.iloc[0]['jaccard']:.2f})." if len(similar) else "."),
         ], {"Pairs": similar, "Groups": groups}),
+        Section("Who works with whom", [
+            f"{partner_totals['organizations']} organizations are recorded working with "
+            f"{partner_totals['institutes']} institutes: {partner_totals['memberships']} membership links and "
+            f"{partner_totals['project_links']} project links. {len(bridging)} organizations are linked to two or "
+            "more institutes"
+            + (f"; the most connected, {bridging.iloc[0]['organization']}, to {bridging.iloc[0]['institutes']} "
+               f"({bridging.iloc[0]['institute_names']})." if len(bridging) else ".")
+            + " Sources list members only partly, so a missing link is not evidence of no link.",
+        ], {"Organizations linked to two or more institutes": bridging}),
+        Section("Field coverage", [
+            "How completely each entity type's expected fields are filled: sourced, filled by the build, "
+            "disputed (ranked claims) or empty. `mfgkg coverage --by entity` names the entities.",
+        ], {"By entity type": coverage.by_type(detail)}),
         Section("Coverage gaps", [
             "; ".join(f"{count} {gap}{'s' if count != 1 else ''}" for gap, count in sorted(gap_counts.items()))
             + "." if gap_counts else "No gaps found.",

@@ -69,6 +69,11 @@ CONVERTERS: dict[str, Callable[[Any], Node]] = {
     "en": _en, "literal": Literal, "iri": URIRef, "year": _year, "date": _date_literal, "number": _number}
 
 
+def _values(field: Any) -> list[Any]:
+    """The values of a plain or claimed list field (``[a, b]`` or ``[{value: a, ...}, b]``)."""
+    return [v["value"] if isinstance(v, dict) else v for v in field or []]
+
+
 def _split_acronym(name: str) -> tuple[str, str | None]:
     """'National Center for X (NCX)' -> ('National Center for X', 'NCX')."""
     if name.endswith(")") and " (" in name:
@@ -95,6 +100,7 @@ class Builder:
             for rec in self.seeds.section(section):
                 self.ids[kind][rec.data["id"]] = URIRef(entity(kind, rec.data["id"]))
         self.states = {r.data["code"]: r for r in self.seeds.section("states")}
+        self.organization_names = self._organization_names()
         programs = self.seeds.section("program")
         self.program = URIRef(entity("program", programs[0].data["id"])) if programs else None
         self.network = URIRef(entity("network", programs[0].data["id"])) if programs else None
@@ -187,6 +193,8 @@ class Builder:
                 if spec.via is not None:
                     self.fact(node, URIRef(spec.via), d, key, ctx, self.converter(spec.to or "literal", ctx, key),
                               single=not spec.many)
+            if "facts" in entity_type.fields:
+                self.key_facts(node, d, ctx)
             if extra is not None:
                 extra(node, d, ctx)
 
@@ -215,7 +223,8 @@ class Builder:
             g.add((node, RDF.type, MFG.Source))
             g.add((node, RDFS.label, _en(d["title"])))
             g.add((node, DCTERMS.title, _en(d["title"])))
-            g.add((node, DCTERMS.issued, _date_literal(d["date"])))
+            if d.get("date"):
+                g.add((node, DCTERMS.issued, _date_literal(d["date"])))
             g.add((node, SCHEMA.url, URIRef(d["url"])))
             g.add((node, MFG.definedIn, Literal(rec.file)))
             if d.get("type"):
@@ -308,18 +317,42 @@ class Builder:
             self.claims.facts(node, MFG.memberOfNetwork, self.network, ctx, "status", lambda v: v)
 
     def publisher(self, value: str) -> URIRef:
-        """An agency id, else a named organization (e.g. a White House council)."""
+        """An agency id, else an organization of the organizations section by any of its names, else a
+        named organization (e.g. a White House council)."""
         agency = self.ids["agency"].get(value)
         if agency is not None:
             return agency
+        known = self.organization_names.get(value.casefold())
+        if known is not None:
+            return known
         node = URIRef(entity("organization", slugify(value)))
         if (node, RDF.type, MFG.Organization) not in self.graph:
             self.graph.add((node, RDF.type, MFG.Organization))
             self.graph.add((node, RDFS.label, _en(value)))
         return node
 
+    def _organization_names(self) -> dict[str, URIRef]:
+        """Every id, name, acronym and other name of the organizations section, case-folded, to its
+        IRI, so a member, participant or lead organization written any of those ways is one node."""
+        names: dict[str, URIRef] = {}
+        for rec in self.seeds.section("organizations"):
+            d = rec.data
+            node = self.ids["organization"][d["id"]]
+            labels = [c["value"] for c in d["label"]] if isinstance(d["label"], list) else [d["label"]]
+            for name in [d["id"], *labels, *(_values(d.get("acronyms"))), *(_values(d.get("alt_labels")))]:
+                key = str(name).casefold()
+                if names.setdefault(key, node) != node:
+                    raise SeedError(rec.file, f"the name '{name}' is also another organization's",
+                                    entity=d["id"], field="alt_labels")
+        return names
+
     def organization(self, name: str, ctx: Context) -> URIRef:
-        """A lead organization named 'Full Name (ACRONYM)'; created on first use."""
+        """An organization by its id or any of its names in the organizations section; otherwise
+        one named 'Full Name (ACRONYM)', created on first use."""
+        known = self.organization_names.get(name.casefold()) or self.organization_names.get(
+            _split_acronym(name)[0].casefold())
+        if known is not None:
+            return known
         full, acronym = _split_acronym(name)
         node = URIRef(entity("organization", slugify(full)))
         g = self.graph
@@ -555,8 +588,8 @@ class Builder:
             g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
             g.add((node, RDFS.label, _en(f"{d['metric']}, FY{d['fiscal_year']}, {d['scope']}")))
 
-    def peer_facts(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
-        """A peer program's key facts, each with its own citations."""
+    def key_facts(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """An entity's key facts, each with its own citations."""
         for fact in d.get("facts", []):
             fctx = self.ctx(None, ctx.file, d["id"], fact, ctx)
             self.claims.facts(node, MFG.keyFact, fact["text"], fctx, "facts", _en)

@@ -33,11 +33,13 @@ class Terms:
 
 
 MFG, SCHEMA, SKOS, ORG = Terms("mfg"), Terms("schema"), Terms("skos"), Terms("org")
+DCTERMS = Terms("dcterms")
 
 RANKS = frozenset({"preferred", "normal", "deprecated"})
 BASES = frozenset({"stated", "curated"})
 COMPARATORS = {"exact", "more-than", "at-least", "about", "nearly", "up-to"}
 UNITS = {"count", "USD", "ratio"}
+ORGANIZATION_KINDS = ("company", "university", "national-lab", "nonprofit", "government", "association", "other")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ STATEMENT = {"text": F("text", required=True, claim=False), "cite": CITE, "note"
 # What every described entity may carry (the builder's ``describe``): label, acronyms, other names.
 NAMES = {"label": F("str", required=True), "acronyms": F("strs")}
 WEBSITE = F("url", via=SCHEMA.url, to="iri")
+# Sourced statements in the editors' words (a target, an ordinal, a finding), each with its own citations.
+FACTS = F("list", claim=False, sub={"text": F("text", required=True, claim=False), "cite": CITE})
 ABOUT = F("text", via=SCHEMA.description, to="en")
 
 ACTION = {
@@ -169,7 +173,7 @@ TYPES: tuple[EntityType, ...] = (
         "id": F("slug", required=True, claim=False),
         "title": F("str", required=True, claim=False),
         "publisher": F("str", required=True, claim=False),
-        "date": F("date", required=True, claim=False),
+        "date": F("date", claim=False),
         "url": F("url", required=True, claim=False),
         "type": F("str", claim=False, choices={"report", "web-page", "press-release", "law",
                                                  "federal-register", "fact-sheet", "news",
@@ -186,6 +190,7 @@ TYPES: tuple[EntityType, ...] = (
         "coordinator": F("slug"),
         "plans": F("slugs", via=MFG.plan, to="ref:plan"),
         "website": WEBSITE,
+        "facts": FACTS,
         **PROVENANCE,
     }),
     EntityType("agency", (MFG.FederalAgency,), "agencies", kind="agency", parameter="agency", node=True,
@@ -197,6 +202,16 @@ TYPES: tuple[EntityType, ...] = (
                                                 "military-department", "program"},
                   via=MFG.agencyKind, to="vocab:agency-kind"),
         "parent": F("slug", via=ORG.subOrganizationOf, to="ref:agency"),
+        "website": WEBSITE,
+        **PROVENANCE,
+    }),
+    EntityType("organization", (MFG.Organization,), "organizations", kind="organization", node=True,
+               colour="#a6761d", fields={
+        "id": F("slug", required=True, claim=False),
+        **NAMES,
+        "alt_labels": F("strs"),
+        "kind": F("str", required=True, choices=set(ORGANIZATION_KINDS), via=MFG.organizationKind,
+                  to="vocab:organization-kind"),
         "website": WEBSITE,
         **PROVENANCE,
     }),
@@ -222,7 +237,9 @@ TYPES: tuple[EntityType, ...] = (
                             "state": F("str", required=True, claim=False)}, via=MFG.headquarters, to="city"),
         "lead_organization": F("str", via=MFG.leadOrganization, to="organization"),
         "technology_areas": F("slugs", via=MFG.technologyArea, to="ref:technology"),
+        "ordinal": F("int", via=MFG.networkOrdinal, to="literal"),
         "website": WEBSITE,
+        "facts": FACTS,
         **PROVENANCE,
     }),
     EntityType("funding", (MFG.FundingCommitment,), "funding", kind="funding", hook="funding", fields={
@@ -296,6 +313,9 @@ TYPES: tuple[EntityType, ...] = (
         "label": F("str", required=True),
         "about": ABOUT,
         "required_by": F("slug", via=MFG.requiredBy, to="ref:law"),
+        "issued": F("date", via=DCTERMS.issued, to="date"),
+        "funded_by": F("slugs", via=SCHEMA.funder, to="ref:agency"),
+        "facts": FACTS,
         **PROVENANCE,
     }),
     EntityType("law", (MFG.Law,), "laws", kind="law", node=True, fields={
@@ -305,14 +325,15 @@ TYPES: tuple[EntityType, ...] = (
         "date": F("date", via=SCHEMA.legislationDate, to="date"),
         "about": ABOUT,
         "amends": F("slugs", via=MFG.amends, to="ref:law"),
+        "facts": FACTS,
         **PROVENANCE,
     }),
-    EntityType("peer", (MFG.PeerProgram,), "peers", kind="peer", extra="peer_facts", node=True, fields={
+    EntityType("peer", (MFG.PeerProgram,), "peers", kind="peer", node=True, fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "country": F("str", required=True, via=MFG.countryCode, to="literal"),
         "kind": F("str", claim=False),
-        "facts": F("list", claim=False, sub={"text": F("text", required=True, claim=False), "cite": CITE}),
+        "facts": FACTS,
         "benchmarked_in": F("slug", via=MFG.benchmarkedIn, to="ref:plan"),
         "website": WEBSITE,
         **PROVENANCE,
@@ -321,9 +342,15 @@ TYPES: tuple[EntityType, ...] = (
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "institute": F("slug", required=True, via=MFG.performedBy, to="ref:institute"),
+        "lead": F("str", via=MFG.projectLead, to="organization"),
         "participants": F("strs", required=True, via=MFG.participant, to="organization"),
+        "funders": F("slugs", via=SCHEMA.funder, to="ref:agency"),
         "technology_area": F("slug", via=MFG.projectArea, to="ref:technology"),
-        "fiscal_year": F("year", required=True, via=MFG.fiscalYear, to="fiscal-year"),
+        "fiscal_year": F("year", via=MFG.fiscalYear, to="fiscal-year"),
+        "awarded": F("date", via=MFG.awardDate, to="date"),
+        "federal_usd": F("number", via=MFG.federalAmount, to="number"),
+        "cost_share_usd": F("number", via=MFG.costShareAmount, to="number"),
+        "total_usd": F("number", via=MFG.totalAmount, to="number"),
         "description": F("text", via=SCHEMA.description, to="en"),
         "website": WEBSITE,
         **PROVENANCE,
@@ -341,7 +368,6 @@ TYPES: tuple[EntityType, ...] = (
     EntityType("action", (MFG.Action,), node=True, colour="#e6ab02"),
     EntityType("city", (MFG.City,), node=True, colour="#bbbbbb"),
     EntityType("fiscal-year", (MFG.FiscalYear,), parameter="fiscal-year"),
-    EntityType("organization", (MFG.Organization,)),
     EntityType("vision", (MFG.Vision,)),
     EntityType("mission", (MFG.Mission,)),
     EntityType("wording", (MFG.Wording,)),

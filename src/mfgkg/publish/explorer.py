@@ -17,15 +17,18 @@ from mfgkg.publish.style import styled
 if TYPE_CHECKING:
     from mfgkg.kg import KnowledgeGraph
 
+# Required patterns first and no property path: Oxigraph took seconds on the path form
+# (mfg:rank/rdfs:label) with the OPTIONAL label lookup placed among the joins.
 FACTS = """
 SELECT ?subject ?fact ?value ?rank ?source ?url ?locator WHERE {
   ?claim rdf:subject ?subject ; rdf:predicate ?property ; rdf:object ?object ;
-    mfg:rank/rdfs:label ?rank ; mfg:citation ?citation .
+    mfg:rank ?rank_iri ; mfg:citation ?citation .
+  ?rank_iri rdfs:label ?rank .
   ?property rdfs:label ?fact .
-  OPTIONAL { ?object rdfs:label ?object_label }
-  BIND(STR(COALESCE(?object_label, ?object)) AS ?value)
   ?citation prov:entity ?document .
   ?document rdfs:label ?source .
+  OPTIONAL { ?object rdfs:label ?object_label }
+  BIND(STR(COALESCE(?object_label, ?object)) AS ?value)
   OPTIONAL { ?document schema:url ?url }
   OPTIONAL { ?citation mfg:locator ?locator }
 }

@@ -127,6 +127,24 @@ class Result:
             for row in self.rows
         ]
 
+    @classmethod
+    def from_frame(cls, frame: pandas.DataFrame) -> Result:
+        """A table of plain values (from an analysis) as rows of literals, for the shared formats."""
+        def literal(value: Any) -> Term | None:
+            value = value.item() if hasattr(value, "item") else value  # NumPy scalars to Python ones
+            if value is None or (isinstance(value, float) and value != value):
+                return None
+            if isinstance(value, bool):
+                return Term("literal", str(value).lower(), XSD + "boolean")
+            if isinstance(value, int):
+                return Term("literal", str(value), XSD + "integer")
+            if isinstance(value, float):
+                return Term("literal", format(Decimal(repr(value)).normalize(), "f"), XSD + "decimal")
+            return Term("literal", str(value))
+
+        return cls(tuple(str(c) for c in frame.columns),
+                   tuple(tuple(literal(v) for v in row) for row in frame.itertuples(index=False, name=None)))
+
     def select(self, columns: Sequence[str]) -> Result:
         """The same rows restricted to ``columns``, in that order."""
         index = [self.columns.index(c) for c in columns]
