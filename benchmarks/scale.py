@@ -1,7 +1,7 @@
 """Scale benchmark: load, every saved query on Oxigraph, rdflib and Virtuoso side by side,
 validation with both engines, and peak memory, at graph sizes grown with `mfgkg synth`.
 
-Run from the repository root:  python benchmarks/scale.py [--sizes 20000 100000 1000000] [--runs 3]
+Run from the repository root:  python benchmarks/scale.py [--sizes 50000 100000 1000000] [--runs 3]
 
 Each (size, store) runs in its own process, so peak memory (ru_maxrss) belongs to that store
 alone; Virtuoso's is the server's high-water mark (VmHWM). Query times are medians of --runs runs
@@ -149,7 +149,7 @@ def worker(args: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query-timeout", type=float, default=30.0)
     parser.add_argument("--pyshacl-max", type=int, default=30_000)

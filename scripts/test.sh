@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 . .venv/bin/activate
 ruff check src tests benchmarks scripts
-python -m pytest -m "" "$@"
+python -m pytest -m "" --durations=15 "$@"

@@ -60,19 +60,13 @@ def found(report) -> set[tuple[str, str]]:
     return {(f.shape, f.focus) for f in report.violations}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small(tmp_path_factory) -> Path:
     return planted_graph(50_000, tmp_path_factory.mktemp("planted") / "planted-50k.nt")
 
 
 def test_the_fast_engine_finds_exactly_the_planted_violations(small):
     assert found(run(OxigraphStore(small), SHAPES, "oxigraph")) == expected()
-
-
-@pytest.mark.reference
-def test_pyshacl_finds_the_same_planted_violations(small):
-    reference = run(Graph().parse(small, format="nt"), SHAPES, "pyshacl")
-    assert run(OxigraphStore(small), SHAPES, "oxigraph").findings == reference.findings
 
 
 @pytest.mark.slow
@@ -140,11 +134,6 @@ def test_validate_command_on_a_data_file(small):
             "participating organization.") in output
 
 
-@pytest.mark.reference
-def test_validate_command_prints_the_same_with_pyshacl(small):
-    assert validate_command(small, "pyshacl") == validate_command(small, "oxigraph")
-
-
 def test_validate_command_writes_the_standard_report(small):
     """--format turtle: the W3C sh:ValidationReport, one sh:ValidationResult per result the engine
     found, each with the fields SHACL requires; the exit code still counts violations."""
@@ -170,27 +159,36 @@ def test_validate_command_writes_the_standard_report(small):
 
 
 @pytest.mark.reference
-def test_the_standard_report_is_the_same_from_both_engines(small):
-    """Result for result, except where pySHACL departs from SHACL's SPARQL definitions: it skips the
+def test_pyshacl_agrees_on_the_planted_graph(small):
+    """pySHACL (run once: it takes two minutes at this size) against the fast engine on the planted
+    graph: the same findings, the same text from `mfgkg validate`, and the same standard report
+    result for result, except where pySHACL departs from SHACL's SPARQL definitions: it skips the
     range check of an ill-typed value ("lots"^^xsd:decimal), which SPARQL's comparison fails, so
     the compiled engine also reports sh:maxInclusive there."""
     from collections import Counter
 
     from rdflib.namespace import SH
 
-    from test_cli import mfgkg
+    from mfgkg.shapes.report import report_turtle
 
-    def results(engine: str) -> Counter:
-        graph = Graph().parse(data=mfgkg("validate", "--data", str(small), "--format", "turtle",
-                                         "--engine", engine).stdout, format="turtle")
+    reference = run(Graph().parse(small, format="nt"), SHAPES, "pyshacl")
+    fast = run(OxigraphStore(small), SHAPES, "oxigraph")
+    assert fast.findings == reference.findings
+
+    lines = [f.line() for f in reference.violations]
+    lines.append(f"{len(reference.violations)} violation(s), {len(reference.warnings)} warning(s)")
+    assert validate_command(small, "oxigraph") == "\n".join(lines) + "\n"
+
+    def results(report) -> Counter:
+        graph = Graph().parse(data=report_turtle(report.results, SHAPES), format="turtle")
         fields = (SH.focusNode, SH.resultPath, SH.value, SH.resultSeverity, SH.sourceShape,
                   SH.sourceConstraintComponent)
         return Counter(tuple(graph.value(node, field) for field in fields)
                        for node in graph.subjects(SH.sourceConstraintComponent, None))
 
-    compiled, reference = results("oxigraph"), results("pyshacl")
-    assert not reference - compiled
-    extra = compiled - reference
+    compiled, expected = results(fast), results(reference)
+    assert not expected - compiled
+    extra = compiled - expected
     assert {(str(key[2]), key[5]) for key in extra} == {("lots", SH.MaxInclusiveConstraintComponent)}
 
 

@@ -137,9 +137,9 @@ def build(kg: KnowledgeGraph) -> Report:
     ]
     figures = {
         "institutes_per_agency": _bar(by_agency[by_agency["institutes_sponsored"] > 0], "agency",
-                                      "institutes_sponsored", "Institutes per sponsoring department"),
+                                      "institutes_sponsored", "Institutes per sponsoring department", "institutes"),
         "institutes_per_technology": _bar(by_technology, "technology", "institutes",
-                                          "Institutes per technology area", horizontal=True),
+                                          "Institutes per technology area", "institutes", horizontal=True),
         "objective_network": _network(plan),
         "metrics_over_years": _lines(metrics),
     }
@@ -175,27 +175,40 @@ def _save(fig: Any) -> tuple[bytes, str]:
     return png.getvalue(), svg.getvalue()
 
 
-def _bar(frame: pd.DataFrame, label: str, value: str, title: str, horizontal: bool = False) -> tuple[bytes, str]:
+def _bar(frame: pd.DataFrame, label: str, value: str, title: str, unit: str,
+         horizontal: bool = False) -> tuple[bytes, str]:
+    """A bar chart of counts: the value axis labelled with its unit and ticked at whole numbers."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _figure()
     fig, ax = plt.subplots(figsize=(7, max(3, 0.3 * len(frame)) if horizontal else 3.5))
     if horizontal:
         ax.barh(frame[label][::-1], frame[value][::-1], color="#12355b")
-        ax.set_xlabel(value.replace("_", " "))
+        ax.set_xlabel(unit)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         ax.bar(frame[label], frame[value], color="#12355b")
-        ax.set_ylabel(value.replace("_", " "))
+        ax.set_ylabel(unit)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     return _save(fig)
 
 
 def _lines(metrics: pd.DataFrame) -> tuple[bytes, str]:
+    """Count metrics over fiscal years: log scale (members and trainees differ by orders of
+    magnitude), labelled axes, whole-year ticks, the legend beside the plot rather than over it."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _figure()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(9, 4))
     for metric, rows in metrics.groupby("metric"):
         ax.plot(rows["fiscal_year"], rows["value"], marker="o", label=metric)
     ax.set_yscale("log")
+    ax.set_xlabel("fiscal year")
+    ax.set_ylabel("count (log scale)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Network count metrics by fiscal year")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return _save(fig)
 
 
@@ -220,13 +233,35 @@ def _network(plan: Any) -> tuple[bytes, str]:
     return _save(fig)
 
 
+def human(column: str, value: Any) -> str:
+    """A table value as people read it: dollars with separators for ``*_usd`` columns, counts with
+    separators, years as written, other numbers to three decimals (0.449, not 0). JSON keeps the
+    raw values."""
+    value = value.item() if hasattr(value, "item") else value
+    if value is None or value != value:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if column.endswith("usd"):
+        return f"${value:,.0f}"
+    if "year" in column:
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every cell formatted by :func:`human`, for the Markdown and HTML reports."""
+    return frame.apply(lambda column: column.map(lambda v: human(str(column.name), v)))
+
+
 def _markdown_table(frame: pd.DataFrame) -> str:
-    def cell(value: Any) -> str:
-        text = "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else str(value))
+    def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in _formatted(frame).itertuples(index=False)]
     return "\n".join(lines)
 
 
@@ -258,7 +293,7 @@ def render(report: Report, fmt: str) -> str:
             if s.figure:
                 out.append(f'<img src="figures/{s.figure}.svg" alt="{html.escape(s.title)}" style="max-width:100%">')
             for name, table in s.tables.items():
-                out.append(f"<h3>{html.escape(name)}</h3>" + table.to_html(index=False, escape=True, na_rep=""))
+                out.append(f"<h3>{html.escape(name)}</h3>" + _formatted(table).to_html(index=False, escape=True))
         out.append("</body></html>")
         return "\n".join(out) + "\n"
     raise ValueError(f"unknown report format '{fmt}'")

@@ -51,9 +51,33 @@ def to_turtle(graph: Graph, triples: list[Any] | None = None) -> str:
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
+def jsonld_context(graph: Graph) -> dict[str, Any]:
+    """A JSON-LD context a plain-JSON reader can use: the prefixes the graph uses, and a term for
+    every property (its local name: ``sponsor``, ``acronym``, ``label``), typed ``@id`` when all its
+    values are IRIs. A local name two namespaces share keeps its prefixed form."""
+    from rdflib import Literal, URIRef
+
+    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects() if not isinstance(o, Literal)}
+    prefixes = {p: str(ns) for p, ns in sorted(graph.namespaces())
+                if p and any(iri.startswith(str(ns)) for iri in used)}
+    by_local: dict[str, list[str]] = {}
+    for predicate in sorted({str(p) for p in graph.predicates()}):
+        namespace = max((ns for ns in prefixes.values() if predicate.startswith(ns)), key=len, default=None)
+        if namespace is not None:
+            by_local.setdefault(predicate[len(namespace):], []).append(predicate)
+    terms: dict[str, Any] = {}
+    for local, iris in sorted(by_local.items()):
+        if len(iris) != 1 or local in prefixes or not local.isidentifier():
+            continue
+        iri = iris[0]
+        literal_valued = any(isinstance(v, Literal) for v in graph.objects(None, URIRef(iri)))
+        terms[local] = iri if literal_valued else {"@id": iri, "@type": "@id"}
+    return {**prefixes, **terms}
+
+
 def to_jsonld(graph: Graph) -> str:
-    """JSON-LD with a context built from the graph's prefixes, keys and nodes sorted."""
-    context = {p: str(ns) for p, ns in graph.namespaces() if p}
+    """JSON-LD with a context of the used prefixes and a term per property, keys and nodes sorted."""
+    context = jsonld_context(graph)
     doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     nodes = doc.get("@graph", [doc])
     for node in nodes:
