@@ -268,7 +268,42 @@ def test_analyze_writes_report_and_valid_figures(tmp_path, fmt):
         doc = json.loads(report)
         assert doc["Who funds what"]["findings"][0].startswith("DoD sponsors the most institutes (9)")
         assert doc["How objectives connect"]["tables"]["Shared items"][0]["via"] == "AMMTO | DoD | DOE"
+        assert doc["Central nodes of the funding network"]["tables"]["Degree and betweenness"][0]["betweenness"] > 0.5
     elif fmt == "md":
         assert "DoD sponsors the most institutes (9)" in report and "](figures/objective_network.png)" in report
+        # Regression: every float was printed with no decimals, so centralities and Jaccard values read 0.
+        assert "| DoD | FederalAgency | 9 | 0.188 | 0.591 |" in report
+        assert "| Lockheed Martin | company | 6 |" in report
     else:
         assert "<h2>Coverage gaps</h2>" in report and 'src="figures/metrics_over_years.svg"' in report
+        assert "<td>0.591</td>" in report and "<td>$340,000,000</td>" in report
+
+
+@pytest.mark.parametrize(("column", "value", "shown"), [
+    ("betweenness", 0.44871, "0.449"), ("jaccard", 0.5, "0.5"), ("federal_commitment_usd", 340000000.0, "$340,000,000"),
+    ("institutes", 12.0, "12"), ("members", 2500, "2,500"), ("fiscal_year", 2022, "2022"), ("name", "DoD", "DoD"),
+    ("amount_usd", None, ""), ("share", float("nan"), "")])
+def test_report_numbers_are_formatted_for_people(column, value, shown):
+    from mfgkg.analysis.report import human
+
+    assert human(column, value) == shown
+
+
+def test_no_two_labels_of_the_plan_network_figure_overlap(kg):
+    """Regression: the spring layout made labels collide. Every text box of the SVG (its width
+    estimated generously from the font size) is disjoint from every other."""
+    import re
+    from itertools import combinations
+
+    from mfgkg.analysis.report import _network
+
+    _, svg = _network(kg.to_networkx("plan"))
+    boxes = []
+    for element in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"):
+        size = float(re.search(r"font-size: ([\d.]+)px", element.get("style")).group(1))
+        x, y, text = float(element.get("x")), float(element.get("y")), element.text or ""
+        boxes.append((text, x, y - size, x + 0.62 * size * len(text), y + 0.25 * size))
+    assert len(boxes) == 70  # 63 node labels, 6 column headers, the title
+    overlapping = [(a[0], b[0]) for a, b in combinations(boxes, 2)
+                   if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+    assert overlapping == []

@@ -41,6 +41,17 @@ def test_build_writes_three_formats_that_parse_back(tmp_path):
     assert isomorphic(graphs["mfgkg.ttl"], graphs["mfgkg.nt"])
     assert isomorphic(graphs["mfgkg.jsonld"], graphs["mfgkg.nt"])
     assert '"30000000"^^xsd:decimal' in (tmp_path / "out" / "mfgkg.ttl").read_text()
+    # Regression: the JSON-LD context listed every bound prefix (17 of 32 unused) and no terms, so
+    # plain-JSON readers saw full IRIs. Now: only used prefixes, and a term per property.
+    doc = json.loads((tmp_path / "out" / "mfgkg.jsonld").read_text())
+    context = doc["@context"]
+    namespaces = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+    used = {str(t) for triple in graphs["mfgkg.nt"] for t in triple}
+    assert all(any(iri.startswith(ns) for iri in used) for ns in namespaces.values())
+    assert context["sponsor"] == {"@id": "https://w3id.org/mfgkg/ontology#sponsor", "@type": "@id"}
+    assert context["acronym"] == "https://w3id.org/mfgkg/ontology#acronym"
+    lift = next(n for n in doc["@graph"] if n["@id"] == "https://w3id.org/mfgkg/id/institute/lift")
+    assert lift["sponsor"] == "https://w3id.org/mfgkg/id/agency/dod"
 
 
 def test_build_is_byte_identical_across_runs(tmp_path):

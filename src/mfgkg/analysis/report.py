@@ -164,6 +164,7 @@ def _figure():
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.hashsalt"] = "mfgkg"
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text in the SVG: searchable, and checkable for overlaps
     return plt
 
 
@@ -212,23 +213,52 @@ def _lines(metrics: pd.DataFrame) -> tuple[bytes, str]:
     return _save(fig)
 
 
-def _network(plan: Any) -> tuple[bytes, str]:
-    import networkx as nx
+# Columns of the plan network figure, left to right, and their colours.
+NETWORK_COLUMNS = {"Goal": ("#7570b3", "goals"), "Action": ("#e6ab02", "actions"),
+                   "Objective": ("#d95f02", "objectives"), "TechnologyArea": ("#66a61e", "technology areas"),
+                   "Institute": ("#1b9e77", "institutes"), "FederalAgency": ("#e7298a", "agencies")}
+NETWORK_FONT = 7.0  # points
+ROW = 13.0  # points between two nodes of a column: more than a line of text
+CHAR = 0.62 * NETWORK_FONT  # a generous width of one character, in points
 
+
+def _network(plan: Any) -> tuple[bytes, str]:
+    """The plan network as columns (goals, actions, objectives, technology areas, institutes,
+    agencies), each node labelled to its right. Columns are spaced by their longest label and rows
+    by more than a line, so no two labels overlap (a spring layout made them collide)."""
     plt = _figure()
-    colours = {"Objective": "#d95f02", "Goal": "#7570b3", "Institute": "#1b9e77", "FederalAgency": "#e7298a",
-               "TechnologyArea": "#66a61e", "Action": "#e6ab02"}
-    keep = [n for n, d in plan.nodes(data=True) if d["type"] in colours and d.get("edition", "2022") != "2019"]
-    graph = plan.subgraph(keep).to_undirected()
-    layout = nx.spring_layout(graph, seed=7)
-    fig, ax = plt.subplots(figsize=(9, 7))
-    nx.draw_networkx_edges(graph, layout, ax=ax, alpha=0.3)
-    for kind, colour in colours.items():
-        members = [n for n in graph if plan.nodes[n]["type"] == kind]
-        nx.draw_networkx_nodes(graph, layout, nodelist=members, node_color=colour, node_size=90, ax=ax, label=kind)
-    nx.draw_networkx_labels(graph, layout, {n: plan.nodes[n]["name"] for n in graph}, font_size=6, ax=ax)
-    ax.set_title("Plan network: goals, objectives, actions and the items that serve them")
-    ax.legend(fontsize=7, markerscale=0.7)
+    keep = [n for n, d in plan.nodes(data=True)
+            if d["type"] in NETWORK_COLUMNS and d.get("edition", "2022") != "2019"]
+    columns = {kind: sorted((n for n in keep if plan.nodes[n]["type"] == kind), key=lambda n: plan.nodes[n]["name"])
+               for kind in NETWORK_COLUMNS}
+    columns = {kind: nodes for kind, nodes in columns.items() if nodes}
+    height = ROW * max(len(nodes) for nodes in columns.values())
+    position: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    starts = {}
+    for kind, nodes in columns.items():
+        starts[kind] = x
+        step = height / len(nodes)
+        for row, node in enumerate(nodes):
+            position[node] = (x, height - step * (row + 0.5))
+        x += 12 + CHAR * max(len(plan.nodes[n]["name"]) for n in nodes) + 24
+    fig = plt.figure(figsize=(x / 72, (height + 40) / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-8, x)
+    ax.set_ylim(-8, height + 32)
+    for source, target in plan.subgraph(keep).edges:
+        (x1, y1), (x2, y2) = position[source], position[target]
+        ax.plot([x1, x2], [y1, y2], color="#999999", linewidth=0.4, alpha=0.5, zorder=1)
+    for kind, nodes in columns.items():
+        colour, header = NETWORK_COLUMNS[kind]
+        ax.scatter([position[n][0] for n in nodes], [position[n][1] for n in nodes], s=18,
+                   color=colour, zorder=2, label=kind)
+        ax.text(starts[kind], height + 8, header, fontsize=NETWORK_FONT + 0.5, fontweight="bold", va="center")
+        for node in nodes:
+            px, py = position[node]
+            ax.text(px + 6, py, plan.nodes[node]["name"], fontsize=NETWORK_FONT, va="center", ha="left", zorder=3)
+    ax.text(0, height + 24, "Plan network: goals, actions, objectives and the items that serve them",
+            fontsize=9, va="center")
     ax.axis("off")
     return _save(fig)
 
