@@ -174,6 +174,17 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
         assert page.locator("#results tbody tr").first.locator("td").first.inner_text() == (
             "Digital manufacturing")
         assert errors == []
+        page.locator("#example-list button[data-query=\"institutes\"]").click()
+        page.wait_for_function("document.querySelector('#status').textContent.endsWith('rows')"
+                               " || document.querySelector('#status').textContent.endsWith('row')")
+        headers = page.locator("#results thead th").all_inner_texts()
+        assert headers[:2] == ["institute", "name"] and not any(h.startswith("param_") for h in headers)
+        page.fill("#query", "SELECT (87500000 AS ?amount) (0.4487 AS ?share) WHERE {}")
+        page.click("#run")
+        page.wait_for_function("document.querySelector('#status').textContent === '1 row'")
+        cells = page.locator("#results tbody td")
+        assert cells.all_inner_texts() == ["87,500,000", "0.449"]
+        assert cells.first.get_attribute("title") == "datatype: xsd:integer"
         page.fill("#query", "SELECT ?x WHERE {")
         page.click("#run")
         page.wait_for_selector("#error:not([hidden])")
