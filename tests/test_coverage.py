@@ -126,3 +126,14 @@ def test_two_organizations_claiming_one_name_is_a_one_line_error(seed_copy):
         "error: seeds/organizations.yaml: entity 'massachusetts-institute-of-technology': field 'alt_labels': "
         "the name 'MIT' is also another organization's"]
     assert not (seed_copy / "out").exists()
+
+
+def test_no_project_records_a_year_its_source_does_not_state():
+    """Regression: a project's award year was inferred from the release's context and recorded as a
+    fact. A year the source does not give stays out, and the note says why."""
+    import yaml
+
+    projects = yaml.safe_load((ROOT / "seeds" / "projects.yaml").read_text())["projects"]
+    assert [p["id"] for p in projects if "awarded" in p and "nferred" in p.get("note", "")] == []
+    wound = next(p for p in projects if p["id"] == "nextflex-printed-fhe-smart-wound-dressing-pc-1-0")
+    assert "awarded" not in wound and wound["note"].startswith("Award year not recorded")
