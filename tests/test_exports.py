@@ -39,14 +39,14 @@ def test_graphml_round_trip(tmp_path, views, view):
     assert edges_of(graph) == edges_of(views[view])
     lift = graph.nodes["https://w3id.org/mfgkg/id/institute/lift"] if view != "plan" else None
     if lift:
-        assert (lift["name"], lift["type"], lift["colour"]) == ("LIFT", "Institute", "#1b9e77")
+        assert (lift["name"], lift["type"], lift["colour"]) == ("LIFT", "Institute", "#0067a5")
 
 
 def test_gexf_round_trip_keeps_gephi_colours(tmp_path, views):
     graph = nx.read_gexf(export(tmp_path, "gexf", "funding", "gexf"))
     assert edges_of(graph) == edges_of(views["funding"])
     dod = graph.nodes["https://w3id.org/mfgkg/id/agency/dod"]
-    assert dod["viz"]["color"] == {"r": 231, "g": 41, "b": 138, "a": 1.0} and dod["viz"]["size"] == 46.0
+    assert dod["viz"]["color"] == {"r": 190, "g": 0, "b": 50, "a": 1.0} and dod["viz"]["size"] == 46.0
 
 
 def test_cytoscape_and_node_link_json(tmp_path, views):

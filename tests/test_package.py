@@ -86,3 +86,18 @@ def test_build_validate_query_and_export_answer_as_the_checkout(venv, elsewhere,
     run(installed, "export", "--format", "graphml", "--out", "funding.graphml", cwd=cwd, env=env)
     assert run_checkout("export", "--format", "graphml", "--out", str(tmp_path / "funding.graphml")).returncode == 0
     assert (cwd / "funding.graphml").read_bytes() == (tmp_path / "funding.graphml").read_bytes()
+
+
+def test_the_wheel_carries_the_explorer_library(venv, elsewhere, tmp_path):
+    """The browser library fetched at build time travels in the wheel, with its licence, and the
+    installed explorer page is the checkout's, byte for byte."""
+    package = Path(run(venv / "python", "-c", "import mfgkg; print(mfgkg.__file__)",
+                       cwd=elsewhere["cwd"], env=elsewhere["env"]).strip()).parent
+    vendor = package / "publish" / "static" / "vendor"
+    assert {"cytoscape.min.js", "cytoscape.LICENSE"} <= {p.name for p in vendor.iterdir()}
+    assert "Permission is hereby granted" in (vendor / "cytoscape.LICENSE").read_text()  # the MIT licence
+    run(venv / "mfgkg", "export", "--format", "html", "--view", "plan", "--out", "plan.html",
+        cwd=elsewhere["cwd"], env=elsewhere["env"])
+    checkout = run_checkout("export", "--format", "html", "--view", "plan", "--out", str(tmp_path / "plan.html"))
+    assert checkout.returncode == 0, checkout.stderr
+    assert (elsewhere["cwd"] / "plan.html").read_bytes() == (tmp_path / "plan.html").read_bytes()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mfgkg.analysis import coverage
 from mfgkg.analysis import measures as analysis
+from mfgkg.data.registry import colours
 from mfgkg.data.serialize import write_atomic
 
 if TYPE_CHECKING:
@@ -213,10 +214,10 @@ def _lines(metrics: pd.DataFrame) -> tuple[bytes, str]:
     return _save(fig)
 
 
-# Columns of the plan network figure, left to right, and their colours.
-NETWORK_COLUMNS = {"Goal": ("#7570b3", "goals"), "Action": ("#e6ab02", "actions"),
-                   "Objective": ("#d95f02", "objectives"), "TechnologyArea": ("#66a61e", "technology areas"),
-                   "Institute": ("#1b9e77", "institutes"), "FederalAgency": ("#e7298a", "agencies")}
+# Columns of the plan network figure, left to right, with their colours from the registry.
+NETWORK_COLUMNS = {kind: (colours()[kind], words) for kind, words in (
+    ("Goal", "goals"), ("Action", "actions"), ("Objective", "objectives"),
+    ("TechnologyArea", "technology areas"), ("Institute", "institutes"), ("FederalAgency", "agencies"))}
 NETWORK_FONT = 7.0  # points
 ROW = 13.0  # points between two nodes of a column: more than a line of text
 CHAR = 0.62 * NETWORK_FONT  # a generous width of one character, in points

@@ -146,7 +146,8 @@ class EntityType:
     table; ``hook`` the builder method for sections a table cannot describe, run after the
     sections in ``after``; ``extra`` a builder method run per record after the table's facts;
     ``parameter`` the query-parameter type naming it; ``node`` whether it is a network node;
-    ``colour`` its colour in exports.
+    ``colour`` its colour in exports and the explorer (every node type has its own: Kelly's colours of
+    maximum contrast).
     """
 
     name: str
@@ -180,7 +181,8 @@ TYPES: tuple[EntityType, ...] = (
                                                  "dataset", "standard", "synthetic"}),
         "note": NOTE,
     }),
-    EntityType("program", (MFG.Program,), "program", kind="program", extra="program_network", node=True, fields={
+    EntityType("program", (MFG.Program,), "program", kind="program", extra="program_network", node=True,
+               colour="#2b3d26", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "alt_labels": F("strs"),
@@ -194,7 +196,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("agency", (MFG.FederalAgency,), "agencies", kind="agency", parameter="agency", node=True,
-               colour="#e7298a", fields={
+               colour="#be0032", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "alt_labels": F("strs"),
@@ -206,7 +208,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("organization", (MFG.Organization,), "organizations", kind="organization", node=True,
-               colour="#a6761d", fields={
+               colour="#a1caf1", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "alt_labels": F("strs"),
@@ -223,7 +225,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("institute", (MFG.Institute,), "institutes", kind="institute", extra="institute_extras",
-               parameter="institute", node=True, colour="#1b9e77", fields={
+               parameter="institute", node=True, colour="#0067a5", fields={
         "id": F("slug", required=True, claim=False),
         "label": F("str", required=True),
         "common_name": F("str", via=MFG.commonName, to="en"),
@@ -259,7 +261,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE, **RANKED,
     }),
     EntityType("technology", (MFG.TechnologyArea, SKOS.Concept), "concepts", kind="technology",
-               extra="concept_scheme", parameter="technology", node=True, colour="#66a61e", fields={
+               extra="concept_scheme", parameter="technology", node=True, colour="#008856", fields={
         "id": F("slug", required=True, claim=False),
         "label": F("str", required=True),
         "alt_labels": F("strs"),
@@ -268,20 +270,20 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("state", (MFG.State,), "states", id_field="code", hook="places", parameter="state", node=True,
-               colour="#999999", fields={
+               colour="#654522", fields={
         "code": F("str", required=True, claim=False),
         "name": F("str", required=True, claim=False),
         "cite": CITE,
     }),
     EntityType("plan", (MFG.StrategicPlan,), "plan", kind="plan", hook="plans", parameter="plan", node=True,
-               colour="#12355b", fields=PLAN),
+               colour="#604e97", fields=PLAN),
     EntityType("strategy", (MFG.NationalStrategy,), "strategy", kind="plan", hook="plans", node=True,
-               colour="#12355b", fields=PLAN),
+               colour="#b3446c", fields=PLAN),
     EntityType("link", (), "links", id_field=None, hook="links", after=("plan", "strategy"), fields=LINK),
     EntityType("relation", (), "relations_to_2024", id_field=None, hook="links", after=("plan", "strategy"),
                fields=LINK),
     EntityType("metric", (MFG.Metric,), "metrics", kind="metric", hook="metrics", parameter="metric", node=True,
-               colour="#a6761d", fields={
+               colour="#f38400", fields={
         "id": F("slug", required=True, claim=False),
         "label": F("str", required=True, claim=False),
         "description": F("text", required=True, claim=False),
@@ -298,7 +300,7 @@ TYPES: tuple[EntityType, ...] = (
         "scope": F("slug", required=True, claim=False),
         **PROVENANCE, **RANKED,
     }),
-    EntityType("body", (MFG.GoverningBody,), "bodies", kind="body", node=True, fields={
+    EntityType("body", (MFG.GoverningBody,), "bodies", kind="body", node=True, colour="#e25822", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "kind": F("str", claim=False),
@@ -308,7 +310,7 @@ TYPES: tuple[EntityType, ...] = (
         **PROVENANCE,
     }),
     EntityType("mechanism", (MFG.Mechanism,), "mechanisms", kind="mechanism", extra="mechanism_of", node=True,
-               fields={
+               colour="#f6a600", fields={
         "id": F("slug", required=True, claim=False),
         "label": F("str", required=True),
         "about": ABOUT,
@@ -318,7 +320,7 @@ TYPES: tuple[EntityType, ...] = (
         "facts": FACTS,
         **PROVENANCE,
     }),
-    EntityType("law", (MFG.Law,), "laws", kind="law", node=True, fields={
+    EntityType("law", (MFG.Law,), "laws", kind="law", node=True, colour="#882d17", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "identifier": F("str", via=SCHEMA.legislationIdentifier, to="literal"),
@@ -328,7 +330,7 @@ TYPES: tuple[EntityType, ...] = (
         "facts": FACTS,
         **PROVENANCE,
     }),
-    EntityType("peer", (MFG.PeerProgram,), "peers", kind="peer", node=True, fields={
+    EntityType("peer", (MFG.PeerProgram,), "peers", kind="peer", node=True, colour="#8db600", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "country": F("str", required=True, via=MFG.countryCode, to="literal"),
@@ -338,7 +340,7 @@ TYPES: tuple[EntityType, ...] = (
         "website": WEBSITE,
         **PROVENANCE,
     }),
-    EntityType("project", (MFG.Project,), "projects", kind="project", node=True, colour="#386cb0", fields={
+    EntityType("project", (MFG.Project,), "projects", kind="project", node=True, colour="#c2b280", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
         "institute": F("slug", required=True, via=MFG.performedBy, to="ref:institute"),
@@ -362,11 +364,11 @@ TYPES: tuple[EntityType, ...] = (
     }),
     EntityType("gap", (), "gaps", id_field=None),
     # Made by the builder while it builds the sections above.
-    EntityType("network", (MFG.Network,), node=True),
-    EntityType("goal", (MFG.Goal,), node=True, colour="#7570b3"),
-    EntityType("objective", (MFG.Objective,), node=True, colour="#d95f02"),
-    EntityType("action", (MFG.Action,), node=True, colour="#e6ab02"),
-    EntityType("city", (MFG.City,), node=True, colour="#bbbbbb"),
+    EntityType("network", (MFG.Network,), node=True, colour="#dcd300"),
+    EntityType("goal", (MFG.Goal,), node=True, colour="#875692"),
+    EntityType("objective", (MFG.Objective,), node=True, colour="#e68fac"),
+    EntityType("action", (MFG.Action,), node=True, colour="#f99379"),
+    EntityType("city", (MFG.City,), node=True, colour="#848482"),
     EntityType("fiscal-year", (MFG.FiscalYear,), parameter="fiscal-year"),
     EntityType("vision", (MFG.Vision,)),
     EntityType("mission", (MFG.Mission,)),
