@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from mfgkg.kg import KnowledgeGraph
+from mfgkg.prefixes import PREFIXES
 from mfgkg.query import wire
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
@@ -249,8 +250,10 @@ def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> s
 
 
 def page() -> bytes:
-    """The query page (HTML with its script inline)."""
-    return resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
+    """The query page (HTML with its script inline), given the project's prefixes to show IRIs with."""
+    html = resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
+    prefixes = json.dumps(PREFIXES).replace("</", "<\\/").encode("utf-8")
+    return html.replace(b'type="application/json">PREFIXES<', b'type="application/json">' + prefixes + b"<", 1)
 
 
 class Handler(BaseHTTPRequestHandler):
