@@ -5,6 +5,7 @@ itself in headless Chromium."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Iterator
 
@@ -32,6 +33,16 @@ def rows(server: str, sparql: str) -> dict:
     status, _, body = request(server, query=sparql)
     assert status == 200, body
     return json.loads(body)
+
+
+def test_page_is_self_contained_and_knows_the_prefixes(server):
+    from mfgkg.prefixes import PREFIXES
+
+    status, kind, html = request(server, "")
+    assert status == 200 and kind == "text/html; charset=utf-8"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    script = re.search(r'<script id="prefixes" type="application/json">(.*?)</script>', html).group(1)
+    assert json.loads(script) == PREFIXES
 
 
 def test_catalogue_describes_parameters_with_the_values_they_accept(server, kg):
@@ -212,6 +223,10 @@ def test_form_values_are_read_as_the_cli_reads_them_and_the_link_reopens_them(se
     again.wait_for_function(ROWS)
     assert again.input_value("#saved") == "who-funds-what" and again.input_value("#param-technology") == "robots"
     assert texts(again, "#notes li") == expected_notes and again.locator("#status").inner_text() == "3 rows"
+    written = open_page(browser, server + "#saved=institutes&agency=DOE")  # left out: the default, not the example
+    written.wait_for_function(ROWS)
+    assert written.locator("#status").inner_text() == "7 rows"  # as `mfgkg query institutes -p agency=DOE`
+    assert written.input_value("#param-agency") == "DOE" and written.input_value("#param-state") == ""
 
     page.fill("#param-technology", "Manufacturing")  # ambiguous: a 400 with the command line's message
     page.click("#run-saved")
@@ -220,7 +235,7 @@ def test_form_values_are_read_as_the_cli_reads_them_and_the_link_reopens_them(se
         "400: query 'who-funds-what': parameter 'technology': 'Manufacturing' is ambiguous; give one of: Additive")
     assert page.locator("#status").inner_text() == "" and page.locator("#results tbody tr").count() == 0
     assert page.locator("#notes").is_hidden()
-    assert again.errors == [] and len(page.errors) == 1 and "400" in page.errors[0]
+    assert again.errors == written.errors == [] and len(page.errors) == 1 and "400" in page.errors[0]
 
 
 @pytest.mark.browser

@@ -233,6 +233,8 @@ class Endpoint:
             bound = self.kg.standalone(name, {k: v for k, v in params.items() if v.strip()})
         except QueryError as exc:
             return Reply.error(HTTPStatus.BAD_REQUEST, str(exc))
+        except MfgkgError as exc:
+            return Reply.error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
         body = {"name": name, "parameters": params, "sparql": bound.sparql, "notes": list(bound.notes)}
         return Reply(HTTPStatus.OK, "application/json", json.dumps(body, indent=1).encode("utf-8"))
 
