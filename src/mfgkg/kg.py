@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue
 from mfgkg.query.params import Resolver, bind
 from mfgkg.query.query_guard import check, on_large_stack
 from mfgkg.query.results import BooleanResult, GraphResult, Result
+from mfgkg.query.sparql_lexer import without_projected
 from mfgkg.query.stores import Answer, Store, open_store
 from mfgkg.query.wire import write_graph
 
@@ -42,6 +43,15 @@ class Answered:
     @property
     def notes(self) -> tuple[str, ...]:
         return self.readings + self.unmatched
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """A saved query bound to parameter values as SPARQL any endpoint runs, with notes on the values
+    (how a guess was read, or what a value that matched nothing might have meant)."""
+
+    sparql: str
+    notes: tuple[str, ...] = ()
 
 
 class KnowledgeGraph:
@@ -93,12 +103,29 @@ class KnowledgeGraph:
 
     def example_sparql(self, name: str) -> str:
         """Saved query ``name`` as standalone SPARQL, its parameters (examples or defaults) in a VALUES block."""
+        return self.standalone(name, self.queries[name].example_params()).sparql
+
+    def standalone(self, name: str, params: Mapping[str, object] | None = None) -> Standalone:
+        """Saved query ``name`` with ``params`` bound as ``run`` binds them, as standalone SPARQL: the
+        values in a VALUES block, the ``?param_`` variables not projected. Raises as ``run`` does."""
         from mfgkg.query.remote import with_values
 
         saved = self.queries[name]
-        bound = bind(saved, saved.example_params(), self._resolver)
+        bound = bind(saved, params or {}, self._resolver)
         body = "\n".join(line for line in saved.text.splitlines() if not line.startswith("#"))
-        return with_values(body.strip() + "\n", bound.bindings)
+        body = without_projected(body.strip() + "\n", [p.variable for p in saved.parameters])
+        return Standalone(with_values(body, bound.bindings), bound.readings + bound.unmatched)
+
+    def describe(self, name: str) -> dict[str, object]:
+        """Saved query ``name`` as plain data: title, description, columns, and each parameter with
+        what it accepts (in words, and as ``{value, label}`` choices where the set is finite)."""
+        saved = self.queries[name]
+        return {"name": saved.name, "title": saved.title, "description": saved.description,
+                "parameters": [{**asdict(p), "accepts": self.accepted(p.type),
+                                "choices": [{"value": c.value, "label": c.label}
+                                            for c in self._resolver.choices(p.type)]}
+                               for p in saved.parameters],
+                "columns": [{"name": column, "description": text} for column, text in saved.columns]}
 
     def to_networkx(self, view: str = "all") -> networkx.DiGraph:
         """A typed NetworkX projection: view "funding", "plan" or "all" (see :mod:`mfgkg.analysis.networks`)."""

@@ -12,7 +12,8 @@ crash the engine and SERVICE calls to hosts the operator did not allow (400). An
 ``max_rows`` get 413, queries past ``time_limit`` 503 (their worker is replaced), a crashed
 worker 500 with the reason; the server keeps serving after each. Connections are capped and
 closed when idle. ``GET /`` is the query page, ``GET /queries`` the saved queries as
-runnable examples.
+runnable examples with their parameters, ``GET /queries/NAME?key=value`` one bound to values
+(as ``mfgkg query NAME -p key=value``) as standalone SPARQL.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from mfgkg.kg import KnowledgeGraph
+from mfgkg.prefixes import PREFIXES
 from mfgkg.query import wire
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
@@ -150,6 +152,8 @@ class Endpoint:
         self.kg = kg
         self.settings = settings
         self.triples = len(kg)
+        self._lock = threading.Lock()
+        self._catalogue: bytes | None = None
         self.pool = WorkerPool(kg.backend, snapshot(),
                                PoolSettings(settings.workers, settings.time_limit, settings.memory_mib))
 
@@ -201,11 +205,38 @@ class Endpoint:
         return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", body)
 
     def catalogue(self) -> Reply:
-        """The saved queries as JSON, each with standalone SPARQL for its example parameters."""
-        items = [{"name": q.name, "title": q.title, "description": q.description,
-                  "parameters": {p.name: p.example for p in q.parameters},
-                  "sparql": self.kg.example_sparql(q.name)} for q in self.kg.queries]
-        return Reply(HTTPStatus.OK, "application/json", json.dumps(items, indent=1).encode("utf-8"))
+        """The saved queries as JSON: each described (parameters with the values they accept, columns)
+        with standalone SPARQL for its example parameters. Built once: the graph does not change."""
+        with self._lock:
+            if self._catalogue is None:
+                items = [{**self.kg.describe(q.name), "sparql": self.kg.example_sparql(q.name)}
+                         for q in self.kg.queries]
+                self._catalogue = json.dumps(items, indent=1).encode("utf-8")
+        return Reply(HTTPStatus.OK, "application/json", self._catalogue)
+
+    def saved(self, name: str, query_string: str) -> Reply:
+        """Saved query ``name`` bound to the URL's parameters as ``mfgkg query NAME -p k=v`` binds
+        them: JSON with the standalone SPARQL to run and notes on the values (blank values: defaults)."""
+        if name not in self.kg.queries:
+            if not name.isprintable():
+                return Reply.error(HTTPStatus.NOT_FOUND, "no such saved query; GET /queries lists them")
+            try:
+                self.kg.queries[name]
+            except QueryError as exc:  # the command line's message, with its "did you mean"
+                return Reply.error(HTTPStatus.NOT_FOUND, str(exc))
+        params: dict[str, str] = {}
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            if key in params:
+                return Reply.error(HTTPStatus.BAD_REQUEST, f"parameter '{key}' given twice")
+            params[key] = value
+        try:
+            bound = self.kg.standalone(name, {k: v for k, v in params.items() if v.strip()})
+        except QueryError as exc:
+            return Reply.error(HTTPStatus.BAD_REQUEST, str(exc))
+        except MfgkgError as exc:
+            return Reply.error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
+        body = {"name": name, "parameters": params, "sparql": bound.sparql, "notes": list(bound.notes)}
+        return Reply(HTTPStatus.OK, "application/json", json.dumps(body, indent=1).encode("utf-8"))
 
     def close(self) -> None:
         self.pool.close()
@@ -221,8 +252,10 @@ def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> s
 
 
 def page() -> bytes:
-    """The query page (HTML with its script inline)."""
-    return resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
+    """The query page (HTML with its script inline), given the project's prefixes to show IRIs with."""
+    html = resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
+    prefixes = json.dumps(PREFIXES).replace("</", "<\\/").encode("utf-8")
+    return html.replace(b'type="application/json">PREFIXES<', b'type="application/json">' + prefixes + b"<", 1)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -282,6 +315,8 @@ class Handler(BaseHTTPRequestHandler):
             return Reply(HTTPStatus.OK, "text/html; charset=utf-8", page())
         if url.path == "/queries":
             return self.endpoint.catalogue()
+        if url.path.startswith("/queries/"):
+            return self.endpoint.saved(unquote(url.path[len("/queries/"):]), url.query)
         if url.path == "/sparql":
             form = parse_qs(url.query, keep_blank_values=True)
             if not form.get("query") and "update" not in form:

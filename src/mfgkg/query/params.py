@@ -37,7 +37,7 @@ SELECT ?entity ?name ?class WHERE {
   ?entity rdfs:label|skos:altLabel|skos:prefLabel|skos:notation|mfg:edition|mfg:year ?name .
 }"""
 CHOICES_QUERY = """
-SELECT ?entity (SAMPLE(COALESCE(?display, ?label)) AS ?name) ?class WHERE {
+SELECT ?entity (SAMPLE(COALESCE(?display, ?label)) AS ?name) (SAMPLE(?label) AS ?full) ?class WHERE {
   ?entity a/rdfs:subClassOf* ?class ; rdfs:label ?label .
   OPTIONAL { ?entity mfg:displayName ?display }
 } GROUP BY ?entity ?class"""
@@ -52,6 +52,16 @@ SELECT DISTINCT ?entity ?name ?secondary WHERE {
                       mfg:Metric, mfg:StrategicPlan, mfg:NationalStrategy, mfg:Program, mfg:Network, mfg:Law))
   } AS ?secondary)
 }"""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a parameter accepts: ``value`` to give (a name that resolves to exactly this
+    entity, else its IRI), ``label`` its full name, ``iri`` the entity."""
+
+    value: str
+    label: str
+    iri: str
 
 
 @dataclass(frozen=True)
@@ -98,12 +108,28 @@ class Resolver:
             return SCALAR_VALUES[kind]
         if kind not in ENTITY_CLASSES:
             raise QueryError(f"unknown parameter type '{kind}' (types: {', '.join(TYPES)})")
+        if ENTITY_CLASSES[kind] is None:
+            return "the name, acronym or IRI of any entity in the graph"
+        return f"a name, acronym, code or IRI of one of: {', '.join(c.value for c in self.choices(kind))}"
+
+    def choices(self, kind: str) -> tuple[Choice, ...]:
+        """The values a parameter of type ``kind`` can take, sorted by value; none for scalar types
+        and for ``entity`` (any named thing)."""
+        if kind in SCALAR_VALUES:
+            return ()
+        if kind not in ENTITY_CLASSES:
+            raise QueryError(f"unknown parameter type '{kind}' (types: {', '.join(TYPES)})")
         cls = ENTITY_CLASSES[kind]
         if cls is None:
-            return "the name, acronym or IRI of any entity in the graph"
-        rows = self.store.query(CHOICES_QUERY, {"class": Term("uri", cls)})
-        names = sorted({str(row[1].value) for row in rows}, key=lambda n: (n.casefold(), n))
-        return f"a name, acronym, code or IRI of one of: {', '.join(names)}"
+            return ()
+        names = self.names(kind)
+        found: dict[str, Choice] = {}
+        for row in self.store.query(CHOICES_QUERY, {"class": Term("uri", cls)}):
+            iri, name = row[0].value, str(row[1].value)
+            match = names.match(name)
+            value = name if match.how == "name" and match.found == (iri,) else iri
+            found[iri] = Choice(value, str(row[2].value) if row[2] is not None else name, iri)
+        return tuple(sorted(found.values(), key=lambda c: (c.value.casefold(), c.value)))
 
     def resolve(self, kind: str, raw: str, where: str) -> Binding:
         """The term for value ``raw`` of a parameter of type ``kind``; ``where`` names it in messages.

@@ -10,7 +10,7 @@ classify becomes an ``error`` token for the engine's parser to report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,6 +89,31 @@ def projection(text: str) -> tuple[str, ...] | None:
         elif token.text == "*" and depth == 0:
             names.append("*")
     return tuple(names)
+
+
+def without_projected(text: str, names: Collection[str]) -> str:
+    """The query with the bare variables ``names`` left out of its SELECT clause (``(... AS ?x)``
+    and variables elsewhere stay)."""
+    stream = list(tokens(text))
+    start = next((i for i, t in enumerate(stream) if t.keyword == "SELECT"), None)
+    if start is None:
+        return text
+    cuts: list[Token] = []
+    depth = 0
+    for token in stream[start + 1:]:
+        if depth == 0 and (token.keyword in ("WHERE", "FROM") or token.text == "{"):
+            break
+        depth += (token.kind == "open") - (token.kind == "close")
+        if depth == 0 and token.kind == "var" and token.text[1:] in names:
+            cuts.append(token)
+    for token in reversed(cuts):  # each with the spaces before it, and its line if nothing else is left on it
+        begin, end = token.start, token.start + len(token.text)
+        while begin > 0 and text[begin - 1] in " \t":
+            begin -= 1
+        if begin > 0 and text[begin - 1] == "\n" and text[end:end + 1] in ("\n", ""):
+            begin -= 1
+        text = text[:begin] + text[end:]
+    return text
 
 
 def group_start(text: str) -> int | None:
