@@ -45,10 +45,10 @@ RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
 # RDF syntaxes an entity is offered in: file suffix -> wire syntax.
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples"}
 HTML = "text/html"
-# Media types of an entity, HTML first (the default for a client that accepts anything).
-OFFERED = {HTML: "html", "application/xhtml+xml": "html",
-           **{wire.media_type(syntax): syntax for syntax in SUFFIXES.values()},
-           "application/x-turtle": "turtle", "application/json": "jsonld"}
+# Media types of an entity, HTML first (the default for a client that accepts anything), JSON-LD
+# the first application/ type.
+OFFERED = {HTML: "html", wire.media_type("jsonld"): "jsonld", wire.media_type("turtle"): "turtle",
+           wire.media_type("ntriples"): "ntriples", "application/x-turtle": "turtle", "application/json": "jsonld"}
 SEGMENT = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 PAGE_PATH = re.compile(rf"^/id(?:/(?P<path>{SEGMENT}(?:/{SEGMENT})*))?"
                        r"(?P<suffix>/|/index\.html|\.ttl|\.jsonld|\.nt)?$")
@@ -328,13 +328,15 @@ class EntityPages:
         return (f'<details><summary>{count} source{"s" if count != 1 else ""}</summary>'
                 f'<ol class="sources">{"".join(items)}</ol></details>')
 
-    def _document(self, title: str, body: list[str], root: str, alternates: str = "") -> str:
+    def _document(self, title: str, body: list[str], root: str, alternates: str = "", kind: str | None = None) -> str:
+        trail = f' &rsaquo; <a href="{_e(root + "id/" + kind + "/")}">{_e(kind)}</a>' if kind else ""
         return ("<!doctype html>\n"
                 f'<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-                f'content="width=device-width, initial-scale=1"><title>{_e(title)}</title>{alternates}'
+                f'content="width=device-width, initial-scale=1">'
+                f'<link rel="icon" href="data:,"><title>{_e(title)}</title>{alternates}'  # no favicon request
                 f"<style>{STYLE}</style></head><body>\n"
                 f'<nav><a href="{_e(root or "./")}">mfgkg</a> &rsaquo; <a href="{_e(root + "id/")}">entities</a>'
-                f"</nav>\n" + "\n".join(body) + "\n</body></html>\n")
+                f"{trail}</nav>\n" + "\n".join(body) + "\n</body></html>\n")
 
     def page(self, iri: str, root: str) -> str:
         """The HTML page of entity ``iri``; ``root`` leads from the page back to the site root."""
@@ -344,8 +346,7 @@ class EntityPages:
         formats = {suffix: f"{root}id/{path}.{suffix}" for suffix in SUFFIXES}
         alternates = "".join(f'<link rel="alternate" type="{_e(wire.media_type(SUFFIXES[s]))}" href="{_e(u)}">'
                              for s, u in formats.items())
-        body = [f'<p><a href="{_e(root + "id/" + kind + "/")}">{_e(kind)}</a></p>',
-                f"<h1>{_e(name)}</h1>",
+        body = [f"<h1>{_e(name)}</h1>",
                 f'<p>{_e(", ".join(self.type_names(iri)) or kind)} &middot; <code>{_e(iri)}</code></p>',
                 '<p class="formats">Data: ' + " ".join(
                     f'<a href="{_e(u)}">{label}</a>' for label, u in
@@ -362,7 +363,8 @@ class EntityPages:
             body.append("<p>No facts recorded.</p>")
         for fact in facts:
             items = "".join(f"<li>{self._value(v, fact.wording, root)}</li>" for v in fact.values)
-            body.append(f'<section class="fact"><h3 title="{_e(fact.property)}">{_e(fact.label)}</h3>'
+            body.append(f'<section class="fact" data-property="{_e(fact.property)}">'
+                        f'<h3 title="{_e(fact.property)}">{_e(fact.label)}</h3>'
                         f'<ul class="values">{items}</ul></section>')
         record = self._sources(iri)
         if record:
@@ -384,7 +386,7 @@ class EntityPages:
                             f'<details{" open" if len(items) <= 10 else ""}><summary>{len(items)} '
                             f'{"entity" if len(items) == 1 else "entities"}</summary>'
                             f'<ul class="refs">{"".join(items)}</ul></details></section>')
-        return self._document(f"{name} ({kind})", body, root, alternates)
+        return self._document(f"{name} ({kind})", body, root, alternates, kind)
 
     def kind_index(self, kind: str, root: str) -> str:
         """The index of one entity type: every entity of ``kind`` by name."""

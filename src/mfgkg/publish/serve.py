@@ -12,7 +12,8 @@ crash the engine and SERVICE calls to hosts the operator did not allow (400). An
 ``max_rows`` get 413, queries past ``time_limit`` 503 (their worker is replaced), a crashed
 worker 500 with the reason; the server keeps serving after each. Connections are capped and
 closed when idle. ``GET /`` is the query page, ``GET /queries`` the saved queries as
-runnable examples.
+runnable examples. ``GET /id/...`` answers entity IRIs (:mod:`mfgkg.publish.pages`): an HTML page,
+or Turtle, JSON-LD or N-Triples by the Accept header or a ``.ttl``/``.jsonld``/``.nt`` suffix.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from mfgkg.kg import KnowledgeGraph
+from mfgkg.publish.pages import HTML, OFFERED, EntityPages, root_of
 from mfgkg.query import wire
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
@@ -57,11 +59,12 @@ HOST_HEADER = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](
 
 @dataclass(frozen=True)
 class Reply:
-    """An HTTP answer: status, media type and body."""
+    """An HTTP answer: status, media type, body and any further headers (``Vary``)."""
 
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def error(cls, status: HTTPStatus, message: str) -> Reply:
@@ -150,6 +153,7 @@ class Endpoint:
         self.kg = kg
         self.settings = settings
         self.triples = len(kg)
+        self.pages = EntityPages(kg)  # read once here, so an entity request never asks the store
         self.pool = WorkerPool(kg.backend, snapshot(),
                                PoolSettings(settings.workers, settings.time_limit, settings.memory_mib))
 
@@ -220,6 +224,39 @@ def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> s
     return accepted(accept, offered)
 
 
+def entity_reply(pages: EntityPages, path: str, accept: str | None) -> Reply:
+    """The answer for ``path`` under ``/id``: an entity's page or RDF, a type index, or the entity index.
+
+    Without a suffix the Accept header chooses between HTML and the RDF syntaxes (HTML for a
+    client that accepts anything), and the answer says ``Vary: Accept``.
+    """
+    try:
+        target = pages.target(path)
+        if target is None:
+            shown = path[:200] if path.isprintable() else "this path"
+            return Reply.error(HTTPStatus.NOT_FOUND, f"no entity or index at {shown}")
+        root = root_of(path)
+        if target.iri is None:
+            text = pages.kind_index(target.kind, root) if target.kind else pages.top_index(root, static=False)
+            return Reply(HTTPStatus.OK, f"{HTML}; charset=utf-8", text.encode("utf-8"))
+        vary: tuple[tuple[str, str], ...] = ()
+        media, syntax = HTML, target.syntax
+        if syntax is not None:
+            media = wire.media_type(syntax)
+        elif not path.endswith("/index.html"):
+            vary = (("Vary", "Accept"),)
+            chosen = accepted(accept, OFFERED)
+            if chosen is None:
+                return Reply(HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8",
+                             f"an entity is offered as {', '.join(OFFERED)}\n".encode(), vary)
+            media, syntax = chosen, OFFERED[chosen]
+        if syntax is None or syntax == "html":
+            return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", pages.page(target.iri, root).encode("utf-8"), vary)
+        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", pages.rdf(target.iri, syntax), vary)
+    except Exception as exc:  # a page that fails to render costs that answer only, never the server
+        return Reply.error(HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot render {path[:200]!r}: {exc.__class__.__name__}")
+
+
 def page() -> bytes:
     """The query page (HTML with its script inline)."""
     return resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
@@ -263,6 +300,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in reply.headers:
+            self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
         if not head_only:
@@ -282,6 +321,8 @@ class Handler(BaseHTTPRequestHandler):
             return Reply(HTTPStatus.OK, "text/html; charset=utf-8", page())
         if url.path == "/queries":
             return self.endpoint.catalogue()
+        if url.path == "/id" or url.path.startswith("/id/"):
+            return entity_reply(self.endpoint.pages, url.path, self.headers.get("Accept"))
         if url.path == "/sparql":
             form = parse_qs(url.query, keep_blank_values=True)
             if not form.get("query") and "update" not in form:

@@ -50,6 +50,9 @@ def _check_out(out: Path) -> None:
     """Refuse an ``out`` that is a file, or a non-empty directory this command did not write."""
     if out.exists() and not out.is_dir():
         raise MfgkgError(f"--out {out}: exists and is not a directory")
+    above = next((p for p in out.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise MfgkgError(f"--out {out}: {above} is not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise MfgkgError(f"--out {out}: a non-empty directory not written by `mfgkg site`; choose another")
 
