@@ -442,15 +442,22 @@ class EntityPages:
         triples = self.triples(iri)
         if syntax != "jsonld":
             return wire.write_graph(_sorted(triples), syntax)
-        from rdflib import Graph
+        from rdflib import Graph, Literal, URIRef
 
         from mfgkg.data.serialize import to_jsonld
 
-        # rdflib writes JSON-LD with the project's context (pyoxigraph writes none).
+        def node(term: Term) -> URIRef | Literal:
+            if term.kind == "uri":
+                return URIRef(term.value)
+            return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+
+        # rdflib writes JSON-LD with the project's context (pyoxigraph writes none). The triples
+        # are handed over as terms: half the CPU time of parsing them back from N-Triples.
         graph = Graph(bind_namespaces="none")
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
-        graph.parse(data=wire.write_graph(triples, "ntriples"), format="nt")
+        for s, p, o in triples:
+            graph.add((URIRef(s.value), URIRef(p.value), node(o)))
         return to_jsonld(graph).encode("utf-8")
 
 
