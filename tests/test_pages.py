@@ -176,6 +176,17 @@ def test_entity_rdf_holds_its_description_claims_and_citations_in_three_syntaxes
     assert context["mfg"] == MFG and context["headquarters"] == {"@id": HEADQUARTERS, "@type": "@id"}
 
 
+def test_amounts_read_with_separators_and_keep_their_exact_form(kg, pages):
+    rows = kg.run_sparql(sparql("SELECT ?f ?amount WHERE { ?f mfg:recipient id:institute/lift ; mfg:amount ?amount }"))
+    amounts = {r["f"]: r["amount"] for r in rows.records()}
+    assert len(amounts) > 3
+    for funding, amount in amounts.items():
+        page = pages.page(funding, "")
+        shown = fact_values(page, MFG + "amount")
+        assert shown == [(f"{int(amount):,}", "")], funding
+        assert f'title="{int(amount)}"' in page or f'title="{amount}"' in page
+
+
 def test_text_from_the_graph_is_escaped(tmp_path):
     """A name holding markup shows as text: the page holds no element the data wrote."""
     evil = '<script>alert("x")</script> & "quoted" \'single\''

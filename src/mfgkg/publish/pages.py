@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from mfgkg.prefixes import PREFIXES, curie
 from mfgkg.query import wire
-from mfgkg.query.results import Term, Triple
+from mfgkg.query.results import INTEGER_TYPES, XSD, Term, Triple
 
 if TYPE_CHECKING:
     from mfgkg.kg import KnowledgeGraph
@@ -141,6 +141,17 @@ def root_of(request_path: str) -> str:
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _literal(term: Term) -> str:
+    """A literal as people read it: whole numbers with thousands separators (the exact lexical
+    form on hover), everything else as written."""
+    shown = term.canonical()
+    if term.datatype in INTEGER_TYPES or term.datatype == XSD + "decimal":
+        whole = shown.lstrip("-")
+        if whole.isdigit() and len(whole) > 4:
+            return f'<span title="{_e(term.value)}">{_e(f"{int(shown):,}")}</span>'
+    return _e(shown)
 
 
 class EntityPages:
@@ -299,7 +310,7 @@ class EntityPages:
 
     def _value(self, value: Value, wording: str | None, root: str) -> str:
         term = value.term
-        parts = [self._link(term.value, root) if term.kind == "uri" else _e(term.canonical())]
+        parts = [self._link(term.value, root) if term.kind == "uri" else _literal(term)]
         if term.kind == "literal" and wording:
             parts.append(f' <span class="wording">({_e(wording)})</span>')
         if value.rank:
