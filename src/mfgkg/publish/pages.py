@@ -179,6 +179,9 @@ class EntityPages:
         for iri in sorted(self.entities, key=lambda i: (self.name(i).casefold(), i)):
             self.kinds[self.entities[iri].split("/")[0]].append(iri)
         self.by_path = {path: iri for iri, path in self.entities.items()}
+        # Plain dicts from here on: server threads read them, and a look-up must never add a key.
+        self.out, self.incoming, self.claims, self.kinds = (dict(self.out), dict(self.incoming), dict(self.claims),
+                                                            dict(self.kinds))
         # The graph does not change under an index, so an entity's RDF is written once per syntax:
         # a served JSON-LD answer (tens of milliseconds to write) is then as fast as the others.
         self.rdf = functools.lru_cache(maxsize=1024)(self.rdf)  # type: ignore[method-assign]
@@ -442,7 +445,7 @@ class EntityPages:
         out: list[Triple] = [(subject, Term("uri", p), o) for p, o in self.out.get(iri, ())]
         holders = [iri, *self.claims.get(iri, ())]
         for claim in holders[1:]:
-            out += [(Term("uri", claim), Term("uri", p), o) for p, o in self.out[claim]]
+            out += [(Term("uri", claim), Term("uri", p), o) for p, o in self.out.get(claim, ())]
         citations = {c.value for holder in holders for c in self.values(holder, MFG + "citation")}
         for citation in sorted(citations):
             out += [(Term("uri", citation), Term("uri", p), o) for p, o in self.out.get(citation, ())]
