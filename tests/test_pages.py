@@ -71,7 +71,7 @@ def fact_values(page: str, prop: str) -> list[tuple[str, str]]:
     if section is None:
         return []
     values = re.sub(r"<details>.*?</details>", "", section.group(1), flags=re.S)  # the sources
-    items = re.findall(r"<li>(.*?)</li>", values, re.S)
+    items = re.findall(r"<li(?: id=\"claim-[0-9a-f]+\")?>(.*?)</li>", values, re.S)
     out = []
     for item in items:
         value = re.match(r"(?:<a [^>]*>|<span [^>]*>)?([^<]*)", item).group(1)
@@ -102,6 +102,10 @@ def test_lift_headquarters_detroit_preferred_canton_township_deprecated(kg, page
     assert fact_values(page, HEADQUARTERS) == [("Detroit, Michigan", "preferred"),
                                                ("Canton Township, Michigan", "deprecated")]
     assert "superseded by the Detroit site" in page  # the reason for the deprecated rank
+    claim = kg.run_sparql(sparql("SELECT ?c WHERE { ?c rdf:subject id:institute/lift ; "
+                                 "rdf:object id:place/us-mi/canton-township }")).records()[0]["c"]
+    anchor = "claim-" + claim.rsplit("/", 1)[-1]  # the claim's own IRI points at its row
+    assert f'<li id="{anchor}"><a href="../../../id/place/us-mi/canton-township/">' in page
     assert '<a href="../../../id/place/us-mi/detroit/">Detroit, Michigan</a>' in page
     assert "<summary>3 sources</summary>" in page and "1400 Rosa Parks Blvd., Detroit (Corktown)" in page
     assert re.search(r"<h1>LIFT</h1>", page) and "Manufacturing innovation institute" in page

@@ -117,6 +117,12 @@ class Value:
     rationale: str | None = None
     note: str | None = None
     sources: list[Source] = field(default_factory=list)
+    claim: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The row's fragment id: the claim's own id, so ``page#claim-...`` points at the claim."""
+        return ' id="claim-' + _e(self.claim.rsplit("/", 1)[-1]) + '"' if self.claim else ""
 
 
 @dataclass
@@ -259,7 +265,7 @@ class EntityPages:
             by_property[predicate.value].append(Value(
                 obj, self.name(rank.value) if rank else None, self.text(claim, MFG + "rankReason"),
                 self.name(basis.value) if basis else None, self.text(claim, MFG + "rationale"),
-                self.text(claim, MFG + "note"), self._sources(claim)))
+                self.text(claim, MFG + "note"), self._sources(claim), claim))
         for predicate, obj in self.out.get(iri, ()):
             if predicate not in HIDDEN and (predicate, obj) not in claimed:
                 by_property[predicate].append(Value(obj))
@@ -380,7 +386,7 @@ class EntityPages:
         if not facts:
             body.append("<p>No facts recorded.</p>")
         for fact in facts:
-            items = "".join(f"<li>{self._value(v, fact.wording, root)}</li>" for v in fact.values)
+            items = "".join(f"<li{v.anchor}>{self._value(v, fact.wording, root)}</li>" for v in fact.values)
             body.append(f'<section class="fact" data-property="{_e(fact.property)}">'
                         f'<h3 title="{_e(fact.property)}">{_e(fact.label)}</h3>'
                         f'<ul class="values">{items}</ul></section>')
