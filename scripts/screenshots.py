@@ -1,11 +1,11 @@
-"""Screenshots of the query page that `mfgkg serve` shows, for the documentation.
+"""Screenshots of the query page and an entity page that `mfgkg serve` shows, for the documentation.
 
-    python scripts/screenshots.py               # docs/screenshots/query-page.png and query-page-390.png
-    python scripts/screenshots.py --out DIR     # the two files written to DIR instead
+    python scripts/screenshots.py               # docs/screenshots/query-page.png, query-page-390.png, entity-page.png
+    python scripts/screenshots.py --out DIR     # the files written to DIR instead
 
 Starts `mfgkg serve` on a free loopback port, opens the page in Debian's Chromium (headless, via
 Playwright), runs a saved query through its form, saves a desktop (1280 px) and a phone (390 px)
-view, and stops the server it started.
+view, and stops the server it started; then the LIFT entity page from a server in this process.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -65,6 +66,36 @@ def shoot(url: str, out: Path, chromium: str) -> list[Path]:
     return written
 
 
+LIFT_PATH = "id/institute/lift"
+HEADQUARTERS = "https://w3id.org/mfgkg/ontology#headquarters"
+
+
+def entity_page(out: Path, chromium: str) -> Path:
+    """The LIFT entity page as `mfgkg serve` answers it, its headquarters' sources expanded."""
+    from playwright.sync_api import sync_playwright
+
+    import mfgkg
+    from mfgkg.publish.serve import ServeSettings, make_server
+
+    server = make_server(mfgkg.load(), port=0, settings=ServeSettings(workers=1))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    target = out / "entity-page.png"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 900, "height": 1350})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{LIFT_PATH}")
+            facts = page.locator(f'section[data-property="{HEADQUARTERS}"]')
+            facts.locator("summary").first.click()
+            out.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target))
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="directory to write to")
@@ -74,11 +105,12 @@ def main() -> None:
         raise SystemExit("chromium not found: run `bash scripts/setup.sh`")
     process, url = start()
     try:
-        for path in shoot(url, args.out, chromium):
-            print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+        written = shoot(url, args.out, chromium)
     finally:
         process.terminate()
         process.wait(timeout=30)
+    for path in [*written, entity_page(args.out, chromium)]:
+        print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

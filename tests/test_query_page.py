@@ -345,7 +345,7 @@ def test_screenshots_script_writes_small_pngs(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshots.py"), "--out", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    for name, width in (("query-page.png", 1280), ("query-page-390.png", 390)):
+    for name, width in (("query-page.png", 1280), ("query-page-390.png", 390), ("entity-page.png", 900)):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", data[16:20])[0] == width
         assert 20_000 < len(data) < 300_000

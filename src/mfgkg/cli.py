@@ -468,6 +468,22 @@ def docs(out_file: Path, ontology_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Directory for the site; replaced as a whole, only if empty or written by this command.")
+@input_options
+@_fail_cleanly
+def site(out_dir: Path, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """Write a static site: a page and RDF (Turtle, JSON-LD, N-Triples) per entity, type indexes,
+    the explorer and the docs."""
+    from mfgkg.publish import site as static_site
+
+    written = static_site.write(_open(seeds_dir, ontology_dir, queries_dir), out_dir,
+                                ontology_dir or paths.ontology_dir())
+    click.echo(f"wrote {written.out}: {written.pages} entity pages, {written.files} files "
+               f"in {written.seconds:.1f} s")
+
+
+@main.command()
 @click.option("--triples", required=True, type=click.IntRange(1, 100_000_000), help="Size to grow the graph to.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed; the same seed gives the same graph.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -14,6 +14,8 @@ worker 500 with the reason; the server keeps serving after each. Connections are
 closed when idle. ``GET /`` is the query page, ``GET /queries`` the saved queries as
 runnable examples with their parameters, ``GET /queries/NAME?key=value`` one bound to values
 (as ``mfgkg query NAME -p key=value``) as standalone SPARQL.
+``GET /id/...`` answers entity IRIs (:mod:`mfgkg.publish.pages`): an HTML page, or Turtle,
+JSON-LD or N-Triples by the Accept header or a ``.ttl``/``.jsonld``/``.nt`` suffix.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
+from mfgkg.publish.pages import HTML, OFFERED, EntityPages, root_of
 from mfgkg.query import wire
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
@@ -59,11 +62,12 @@ HOST_HEADER = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](
 
 @dataclass(frozen=True)
 class Reply:
-    """An HTTP answer: status, media type and body."""
+    """An HTTP answer: status, media type, body and any further headers (``Vary``)."""
 
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def error(cls, status: HTTPStatus, message: str) -> Reply:
@@ -154,6 +158,7 @@ class Endpoint:
         self.triples = len(kg)
         self._lock = threading.Lock()
         self._catalogue: bytes | None = None
+        self.pages = EntityPages(kg)  # read once here, so an entity request never asks the store
         self.pool = WorkerPool(kg.backend, snapshot(),
                                PoolSettings(settings.workers, settings.time_limit, settings.memory_mib))
 
@@ -251,6 +256,39 @@ def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> s
     return accepted(accept, offered)
 
 
+def entity_reply(pages: EntityPages, path: str, accept: str | None) -> Reply:
+    """The answer for ``path`` under ``/id``: an entity's page or RDF, a type index, or the entity index.
+
+    Without a suffix the Accept header chooses between HTML and the RDF syntaxes (HTML for a
+    client that accepts anything), and the answer says ``Vary: Accept``.
+    """
+    try:
+        target = pages.target(path)
+        if target is None:
+            shown = path[:200] if path.isprintable() else "this path"
+            return Reply.error(HTTPStatus.NOT_FOUND, f"no entity or index at {shown}")
+        root = root_of(path)
+        if target.iri is None:
+            text = pages.kind_index(target.kind, root) if target.kind else pages.top_index(root, static=False)
+            return Reply(HTTPStatus.OK, f"{HTML}; charset=utf-8", text.encode("utf-8"))
+        vary: tuple[tuple[str, str], ...] = ()
+        media, syntax = HTML, target.syntax
+        if syntax is not None:
+            media = wire.media_type(syntax)
+        elif not path.endswith("/index.html"):
+            vary = (("Vary", "Accept"),)
+            chosen = accepted(accept, OFFERED)
+            if chosen is None:
+                return Reply(HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8",
+                             f"an entity is offered as {', '.join(OFFERED)}\n".encode(), vary)
+            media, syntax = chosen, OFFERED[chosen]
+        if syntax is None or syntax == "html":
+            return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", pages.page(target.iri, root).encode("utf-8"), vary)
+        return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", pages.rdf(target.iri, syntax), vary)
+    except Exception as exc:  # a page that fails to render costs that answer only, never the server
+        return Reply.error(HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot render {path[:200]!r}: {exc.__class__.__name__}")
+
+
 def page() -> bytes:
     """The query page (HTML with its script inline), given the project's prefixes to show IRIs with."""
     html = resources.files("mfgkg.publish").joinpath("static/index.html").read_bytes()
@@ -296,6 +334,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in reply.headers:
+            self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
         if not head_only:
@@ -317,6 +357,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.endpoint.catalogue()
         if url.path.startswith("/queries/"):
             return self.endpoint.saved(unquote(url.path[len("/queries/"):]), url.query)
+        if url.path == "/id" or url.path.startswith("/id/"):
+            return entity_reply(self.endpoint.pages, url.path, self.headers.get("Accept"))
         if url.path == "/sparql":
             form = parse_qs(url.query, keep_blank_values=True)
             if not form.get("query") and "update" not in form:
