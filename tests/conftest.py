@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -134,3 +135,18 @@ def request(url: str, path: str = "sparql", *, query: str | None = None, accept:
             return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+def chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, started as every browser test starts it."""
+    return playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
+                                      args=["--no-sandbox", "--disable-background-networking"])
+
+
+def watched_page(browser: Any, errors: list[str], **options: Any) -> Any:
+    """A new page (``options`` as for ``browser.new_page``) whose console errors and uncaught
+    exceptions are appended to ``errors``: every browser test ends by asserting it is empty."""
+    page = browser.new_page(**options)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from conftest import ROOT, program
+from conftest import ROOT, chromium, watched_page
 from mfgkg.data.registry import colours, node_types
 from mfgkg.publish.explorer import FACTS, grouped_facts, page_data
 from test_cli import mfgkg as run_cli
@@ -27,20 +27,23 @@ def embedded(path: Path) -> dict:
     return json.loads(re.search(r"const data = (\{.*?\});\n", path.read_text()).group(1))
 
 
-@pytest.fixture(scope="module")
-def explorer(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("explorer") / "explorer.html"
-    result = run_cli("export", "--format", "html", "--view", "all", "--out", str(out))
+def exported(folder: Path, view: str, **env: str) -> Path:
+    """The explorer page of ``view`` as `mfgkg export --format html` writes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{view}.html"
+    result = run_cli("export", "--format", "html", "--view", view, "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory) -> Path:
+    return exported(tmp_path_factory.mktemp("explorer"), "all")
 
 
 @pytest.fixture(scope="module")
 def plan_page(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("explorer") / "plan.html"
-    result = run_cli("export", "--format", "html", "--view", "plan", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return exported(tmp_path_factory.mktemp("explorer"), "plan")
 
 
 def test_page_is_self_contained_with_the_locked_library(explorer):
@@ -108,15 +111,9 @@ def test_plan_view_nests_each_element_in_its_plan_or_goal(kg):
             assert node["label"].startswith(words.removesuffix("…"))
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
-                                      args=["--no-sandbox", "--disable-background-networking"])
-
-
 def open_page(browser, path: Path, errors: list[str]) -> Page:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    """The explorer at ``path`` once its script has run."""
+    page = watched_page(browser, errors, viewport={"width": 1400, "height": 900})
     page.goto(path.as_uri())
     page.wait_for_function("window.explorerReady !== undefined", timeout=60_000)
     return page
@@ -151,7 +148,7 @@ def settle(page: Page) -> None:
 def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = chromium(playwright)
         page = open_page(browser, explorer, errors)
         assert page.evaluate("cy.nodes().length") == 595
         assert page.locator("#counts").inner_text() == "595 of 595 nodes shown"
@@ -223,7 +220,7 @@ def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
 def test_plan_view_in_chromium(plan_page):
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = chromium(playwright)
         page = open_page(browser, plan_page, errors)
         parents = {n["parent"] for n in embedded(plan_page)["nodes"] if "parent" in n}
         assert len(parents) == 8  # two plans and the national strategy; the five goals that hold objectives
@@ -259,7 +256,7 @@ def test_two_thousand_nodes_load_and_respond(large_page):
     measures them side by side), not asserted."""
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = chromium(playwright)
         page = open_page(browser, large_page, errors)
         nodes = page.evaluate("cy.nodes().length")
         assert nodes >= 2000
@@ -279,11 +276,5 @@ def test_two_thousand_nodes_load_and_respond(large_page):
 
 def test_the_page_is_the_same_whatever_the_hash_seed(tmp_path):
     """Regression: the layout once followed set (hash) order, so each run drew a different picture."""
-    pages = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"all-{seed}.html"
-        result = run_cli("export", "--format", "html", "--view", "all", "--out", str(out),
-                         env={"PYTHONHASHSEED": seed})
-        assert result.returncode == 0, result.stderr
-        pages.append(out.read_bytes())
+    pages = [exported(tmp_path / seed, "all", PYTHONHASHSEED=seed).read_bytes() for seed in ("1", "2")]
     assert pages[0] == pages[1]

@@ -21,7 +21,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import ROOT, program, sparql, start, stop
+from conftest import ROOT, chromium, sparql, start, stop, watched_page
 from mfgkg import paths
 from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
@@ -340,11 +340,8 @@ def test_lift_page_in_chromium(server):
     errors: list[str] = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
-                                             args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        browser = chromium(playwright)
+        page = watched_page(browser, errors, viewport={"width": 390, "height": 844})
         page.goto(server + "id/institute/lift")
         assert page.locator("h1").inner_text() == "LIFT"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # readable on a phone
@@ -393,11 +390,8 @@ def test_static_site_behind_a_plain_file_server_in_chromium(site):
         base = f"http://127.0.0.1:{port}/"
         errors: list[str] = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
-                                                 args=["--no-sandbox"])
-            page = browser.new_page()
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+            browser = chromium(playwright)
+            page = watched_page(browser, errors)
             page.goto(base)
             page.get_by_role("link", name="institute", exact=True).click()
             page.wait_for_url("**/id/institute/")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import ROOT, program, request, start, stop
+from conftest import ROOT, chromium, program, request, start, stop, watched_page
 
 SAVED = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
 
@@ -140,21 +140,19 @@ def browser():
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
-                                              args=["--no-sandbox"])
+        started = chromium(playwright)
         try:
-            yield chromium
+            yield started
         finally:
-            chromium.close()
+            started.close()
 
 
 def open_page(browser, url: str, width: int = 1280, height: int = 900):
     """A fresh page on ``url`` once the saved queries are listed; console errors are collected in ``page.errors``."""
-    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True,
-                            permissions=["clipboard-read", "clipboard-write"])
-    page.errors = []
-    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    errors: list[str] = []
+    page = watched_page(browser, errors, viewport={"width": width, "height": height}, accept_downloads=True,
+                        permissions=["clipboard-read", "clipboard-write"])
+    page.errors = errors
     page.goto(url)
     page.wait_for_function("document.querySelectorAll('#saved option').length > 1")
     return page

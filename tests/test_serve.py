@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT, program, request, start, stop
+from conftest import ROOT, chromium, request, start, stop, watched_page
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?i a mfg:Institute }"
 SERVED_AS = "https://example.org/mfgkg"
@@ -162,11 +162,8 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
 
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=program("chromium", "Debian's chromium"),
-                                             args=["--no-sandbox"])
-        page = browser.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        browser = chromium(playwright)
+        page = watched_page(browser, errors)
         page.goto(server)
         page.wait_for_function("document.querySelectorAll('#saved option').length > 1")
         page.select_option("#saved", label="Technology landscape")

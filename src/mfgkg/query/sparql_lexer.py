@@ -67,45 +67,47 @@ def tokens(text: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-def projection(text: str) -> tuple[str, ...] | None:
-    """The variables the query's SELECT clause projects, in order: each bare ``?x`` and the ``?x``
-    of each ``(expression AS ?x)``, and ``*`` for ``SELECT *``; None if the query is not a SELECT."""
+def _select_clause(text: str) -> list[tuple[Token, int]] | None:
+    """The tokens of the query's SELECT clause (after the keyword, before WHERE, FROM or the first
+    ``{``), each with its bracket depth after it; None if the query is not a SELECT."""
     stream = list(tokens(text))
     start = next((i for i, t in enumerate(stream) if t.keyword == "SELECT"), None)
     if start is None:
         return None
-    names: list[str] = []
+    clause: list[tuple[Token, int]] = []
     depth = 0
-    for index in range(start + 1, len(stream)):
-        token = stream[index]
+    for token in stream[start + 1:]:
         if depth == 0 and (token.keyword in ("WHERE", "FROM") or token.text == "{"):
             break
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-        elif token.kind == "var" and (depth == 0 or (depth == 1 and stream[index - 1].keyword == "AS")):
+        depth += (token.kind == "open") - (token.kind == "close")
+        clause.append((token, depth))
+    return clause
+
+
+def projection(text: str) -> tuple[str, ...] | None:
+    """The variables the query's SELECT clause projects, in order: each bare ``?x`` and the ``?x``
+    of each ``(expression AS ?x)``, and ``*`` for ``SELECT *``; None if the query is not a SELECT."""
+    clause = _select_clause(text)
+    if clause is None:
+        return None
+    names: list[str] = []
+    previous: Token | None = None
+    for token, depth in clause:
+        if token.kind == "var" and (depth == 0 or (depth == 1 and previous is not None and previous.keyword == "AS")):
             names.append(token.text[1:])
         elif token.text == "*" and depth == 0:
             names.append("*")
+        previous = token
     return tuple(names)
 
 
 def without_projected(text: str, names: Collection[str]) -> str:
     """The query with the bare variables ``names`` left out of its SELECT clause (``(... AS ?x)``
     and variables elsewhere stay)."""
-    stream = list(tokens(text))
-    start = next((i for i, t in enumerate(stream) if t.keyword == "SELECT"), None)
-    if start is None:
+    clause = _select_clause(text)
+    if clause is None:
         return text
-    cuts: list[Token] = []
-    depth = 0
-    for token in stream[start + 1:]:
-        if depth == 0 and (token.keyword in ("WHERE", "FROM") or token.text == "{"):
-            break
-        depth += (token.kind == "open") - (token.kind == "close")
-        if depth == 0 and token.kind == "var" and token.text[1:] in names:
-            cuts.append(token)
+    cuts = [token for token, depth in clause if depth == 0 and token.kind == "var" and token.text[1:] in names]
     for token in reversed(cuts):  # each with the spaces before it, and its line if nothing else is left on it
         begin, end = token.start, token.start + len(token.text)
         while begin > 0 and text[begin - 1] in " \t":
