@@ -1,24 +1,32 @@
-"""Scale benchmark: load, every saved query on Oxigraph, rdflib and Virtuoso side by side,
-validation with both engines, and peak memory, at graph sizes grown with `mfgkg synth`.
+"""Scale benchmark: load, every saved query, validation and peak memory on Oxigraph (in memory
+and as a persistent store on disk), rdflib and Virtuoso side by side, at graph sizes grown with
+`mfgkg synth`.
 
-Run from the repository root:  python benchmarks/scale.py [--sizes 50000 100000 1000000] [--runs 3]
+Run from the repository root:  python benchmarks/scale.py [--sizes 50000 100000 1000000 10000000] [--runs 3]
 
 Each (size, store) runs in its own process, so peak memory (ru_maxrss) belongs to that store
-alone; Virtuoso's is the server's high-water mark (VmHWM). Query times are medians of --runs runs
+alone; Virtuoso's is the server's high-water mark (VmHWM). "oxigraph" loads the N-Triples into
+memory; "oxigraph-store" loads them into a persistent store (what `mfgkg load` does; its load
+time is that) and queries it read-only, as `--store` does. Query times are medians of --runs runs
 with each query's example parameters, after one warm-up run; a query over --query-timeout seconds is reported as
-"> N s". Validation: the SPARQL engine on Oxigraph at every size, pySHACL (in the rdflib
-process) up to --pyshacl-max triples. Virtuoso is started by scripts/virtuoso.sh on free
-loopback ports, loaded with `mfgkg push`, and stopped by PID at the end (skip it with
---stores oxigraph rdflib). Prints a table and writes benchmarks/results/scale.png and scale.json.
+"> N s". Validation: the SPARQL engine on both Oxigraph stores at every size, pySHACL (in the
+rdflib process) up to --pyshacl-max triples. rdflib and Virtuoso are measured up to --rdflib-max
+and --virtuoso-max triples (a day's run otherwise). Virtuoso is started by scripts/virtuoso.sh on
+free loopback ports, loaded with `mfgkg push`, and stopped by PID at the end (skip it with
+--stores oxigraph oxigraph-store rdflib). Synthetic graphs are kept in --synth-dir when given, so
+a second run skips growing them. Prints a table and writes benchmarks/results/scale.png and
+scale.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -32,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-STORES = ("oxigraph", "rdflib", "virtuoso")
+STORES = ("oxigraph", "oxigraph-store", "rdflib", "virtuoso")
 GRAPH = "https://w3id.org/mfgkg/graph/benchmark"
 CREDENTIALS = {"MFGKG_SPARQL_USER": "dba", "MFGKG_SPARQL_PASSWORD": "dba", "MFGKG_SPARQL_AUTH": "digest"}
 
@@ -46,11 +54,18 @@ def _alarm(signum: int, frame: object) -> None:
 
 
 def open_backend(path: Path, backend: str, endpoint: str | None) -> tuple[object, float]:
-    """The store for ``backend`` and its load time in seconds (for Virtuoso: `mfgkg push`)."""
+    """The store for ``backend`` and its load time in seconds (for Virtuoso: `mfgkg push`; for the
+    persistent store: creating it, then opening it read-only)."""
+    from mfgkg.query.persistent import create
     from mfgkg.query.remote import RemoteStore, push
     from mfgkg.query.stores import open_store
 
     started = time.perf_counter()
+    if backend == "oxigraph-store":
+        directory = Path(tempfile.mkdtemp(prefix="scale-store-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        create(path, directory / "store")
+        return open_store(directory / "store"), time.perf_counter() - started
     if backend != "virtuoso":
         return open_store(path, backend), time.perf_counter() - started
     assert endpoint is not None
@@ -94,7 +109,7 @@ def measure(path: Path, backend: str, runs: int, query_timeout: float, pyshacl_m
     triples = len(store)
     kg = KnowledgeGraph(store, Catalogue(ROOT / "queries"))
     result: dict = {"load": load, "triples": triples, "queries": time_queries(kg, runs, query_timeout)}
-    engine = {"oxigraph": "oxigraph", "rdflib": "pyshacl"}.get(backend)
+    engine = {"oxigraph": "oxigraph", "oxigraph-store": "oxigraph", "rdflib": "pyshacl"}.get(backend)
     if engine and (engine == "oxigraph" or triples <= pyshacl_max):
         shapes = shapes_graph(ROOT / "ontology")
         t0 = time.perf_counter()
@@ -149,10 +164,14 @@ def worker(args: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 1_000_000, 10_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query-timeout", type=float, default=30.0)
     parser.add_argument("--pyshacl-max", type=int, default=30_000)
+    parser.add_argument("--rdflib-max", type=int, default=1_000_000)
+    parser.add_argument("--virtuoso-max", type=int, default=1_000_000)
+    parser.add_argument("--synth-dir", type=Path, default=None,
+                        help="Keep the synthetic graphs here (synth-SIZE.nt) and reuse them on later runs.")
     parser.add_argument("--stores", nargs="+", choices=STORES, default=list(STORES))
     parser.add_argument("--replot", action="store_true", help="Redraw the plot from the last results/scale.json.")
     parser.add_argument("--worker", nargs=6, help=argparse.SUPPRESS)
@@ -172,12 +191,17 @@ def main() -> None:
     results: dict[int, dict[str, dict]] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         endpoint, pid = stack.enter_context(virtuoso(Path(tmp))) if "virtuoso" in args.stores else ("-", 0)
+        caps = {"rdflib": args.rdflib_max, "virtuoso": args.virtuoso_max}
         for size in args.sizes:
-            path = Path(tmp) / f"synth-{size}.nt"
-            subprocess.run([sys.executable, "-m", "mfgkg", "synth", "--triples", str(size), "--out", str(path)],
-                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            path = (args.synth_dir or Path(tmp)) / f"synth-{size}.nt"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                subprocess.run([sys.executable, "-m", "mfgkg", "synth", "--triples", str(size), "--out", str(path)],
+                               cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
             results[size] = {}
             for backend in args.stores:
+                if size > caps.get(backend, size):
+                    continue
                 results[size][backend] = worker([str(path), backend, str(args.runs), str(args.query_timeout),
                                                  str(args.pyshacl_max), endpoint])
                 if backend == "virtuoso":
@@ -200,12 +224,12 @@ def report(result: dict[str, dict], timeout: float) -> None:
         r = result[store]
         peak = f"{r['peak_mib']:,.0f} MiB" if r.get("peak_mib") else "n/a"
         check = f"; validation {r['validate']:.2f} s ({r['violations']} violations)" if "validate" in r else ""
-        print(f"  {store:9} load {r['load']:.2f} s; peak memory {peak}{check}")
-    header = "".join(f"{s:>12}" for s in stores)
+        print(f"  {store:14} load {r['load']:.2f} s; peak memory {peak}{check}")
+    header = "".join(f"{s:>16}" for s in stores)
     compare = {"rdflib", "oxigraph"} <= set(stores)
     print(f"  {'query (median ms)':24}{header}" + ("  rdflib/oxigraph" if compare else ""))
     for name in first["queries"]:
-        cells = "".join(f"{fmt(result[s]['queries'][name], timeout):>12}" for s in stores)
+        cells = "".join(f"{fmt(result[s]['queries'][name], timeout):>16}" for s in stores)
         if compare:
             cells += f"{speedup(result['oxigraph']['queries'][name], result['rdflib']['queries'][name], timeout):>18}"
         print(f"  {name:24}{cells}")
@@ -228,20 +252,20 @@ def plot(results: dict[int, dict[str, dict]], cap: float) -> None:
     import matplotlib.pyplot as plt
 
     sizes = sorted(results)
-    stores = list(results[sizes[0]])
+    stores = list(dict.fromkeys(store for size in sizes for store in results[size]))
     fig, (queries, other) = plt.subplots(1, 2, figsize=(11, 4))
-    for store, style in zip(stores, ("-o", "--s", ":^"), strict=False):
-        totals = [sum(cap if t is None else t for t in results[size][store]["queries"].values()) * 1000
-                  for size in sizes]
-        capped_any = any(t is None for size in sizes for t in results[size][store]["queries"].values())
-        queries.plot(sizes, totals, style, label=f"{store}: all saved queries" + (" (capped, lower bound)"
-                                                                                   if capped_any else ""))
-        other.plot(sizes, [results[s][store]["load"] for s in sizes], style, label=f"{store}: load")
-    slowest = [max(t for t in results[size]["oxigraph"]["queries"].values() if t is not None) * 1000
-               for size in sizes] if "oxigraph" in stores else []
-    if slowest:
-        queries.plot(sizes, slowest, "-.x", label="oxigraph: slowest saved query")
-    for store, engine in (("oxigraph", "SPARQL engine"), ("rdflib", "pySHACL")):
+    for store, style in zip(stores, ("-o", "-D", "--s", ":^"), strict=False):
+        measured = [size for size in sizes if store in results[size]]  # rdflib and Virtuoso stop at their caps
+        times = [list(results[size][store]["queries"].values()) for size in measured]
+        capped_any = any(t is None for row in times for t in row)
+        queries.plot(measured, [sum(cap if t is None else t for t in row) * 1000 for row in times], style,
+                     label=f"{store}: all saved queries" + (" (capped, lower bound)" if capped_any else ""))
+        other.plot(measured, [results[size][store]["load"] for size in measured], style, label=f"{store}: load")
+        if store.startswith("oxigraph"):
+            queries.plot(measured, [max(t for t in row if t is not None) * 1000 for row in times], ":x",
+                         label=f"{store}: slowest saved query")
+    for store, engine in (("oxigraph", "SPARQL engine, memory"), ("oxigraph-store", "SPARQL engine, store"),
+                          ("rdflib", "pySHACL")):
         points = [(s, results[s][store]["validate"]) for s in sizes if "validate" in results[s].get(store, {})]
         if points:
             other.plot(*zip(*points, strict=True), "-.x", label=f"validation: {engine}")

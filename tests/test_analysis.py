@@ -164,6 +164,20 @@ def test_bridging_organizations_are_those_linked_to_two_or_more_institutes(kg):
                                                  "project_links": 209}
 
 
+@pytest.mark.parametrize("view", ["funding", "plan", "partners", "all"])
+def test_projections_do_not_depend_on_the_order_of_the_engine_rows(kg, monkeypatch, view):
+    """Regression: the plan view once kept an institute's other areas only if its row came late enough
+    (the persistent store returned the rows in another order and lost a node)."""
+    from mfgkg.analysis import networks
+
+    expected = kg.to_networkx(view)
+    rows = networks._rows
+    monkeypatch.setattr(networks, "_rows", lambda graph, text: list(reversed(rows(graph, text))))
+    reordered = kg.to_networkx(view)
+    assert sorted(reordered.nodes) == sorted(expected.nodes)
+    assert sorted(reordered.edges(data="relation")) == sorted(expected.edges(data="relation"))
+
+
 def test_projections_of_the_real_graph(kg):
     funding, plan, everything = kg.to_networkx("funding"), kg.to_networkx("plan"), kg.to_networkx("all")
     assert (funding.number_of_nodes(), funding.number_of_edges()) == (49, 58)

@@ -55,7 +55,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 def test_an_entry_is_the_graph_plus_a_manifest_written_last(tmp_path, good):
     path = cache.cached_graph(ROOT / "seeds", ROOT / "ontology", tmp_path)
-    assert sorted(p.name for p in path.parent.iterdir()) == [cache.GRAPH_FILE, cache.MANIFEST]
+    assert sorted(p.name for p in path.parent.iterdir()) == [cache.GRAPH_FILE, cache.MANIFEST, cache.STORE_DIR]
     assert json.loads((path.parent / cache.MANIFEST).read_text()) == cache.manifest(good)
     assert cache.verified(path.parent)
 

@@ -103,3 +103,21 @@ def test_saved_queries_give_identical_rows_on_both_stores(kg, rdflib_kg):
             assert kg.run(query.name, params).result == rdflib_kg.run(query.name, params).result, query.name
             compared += 1
     assert compared == 2 * len(kg.queries)
+
+
+def test_a_checked_header_is_kept_and_read_back_without_yaml(tmp_path, monkeypatch):
+    """The command line skips loading a YAML parser for a header it has checked before; an edit is
+    checked afresh."""
+    import sys
+
+    monkeypatch.setenv("MFGKG_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "who-funds-what.rq"
+    shutil.copy(ROOT / "queries" / "who-funds-what.rq", path)
+    first = parse(path)
+    assert len(list((tmp_path / "cache" / "queries").glob("*.json"))) == 1
+    monkeypatch.setitem(sys.modules, "yaml", None)  # importing yaml now fails
+    assert parse(path) == first
+    path.write_text(path.read_text().replace("# title: Who funds what", "# title: Who pays"))
+    with pytest.raises(ImportError):
+        parse(path)
+

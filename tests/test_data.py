@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import RDFS, Literal, URIRef
 
 from conftest import ask, column, select
@@ -139,3 +140,19 @@ def test_the_fy2022_figures_are_observations_and_no_gap_says_otherwise():
     assert fy2022 == ["member-organizations", "nonfederal-funding", "nonfederal-to-federal-ratio", "rd-projects",
                       "workforce-participants"]
     assert [g for g in metrics["gaps"] if "not recorded as observations" in g] == []
+
+
+def test_writes_of_streamed_content_are_all_or_nothing(tmp_path):
+    from mfgkg.data.serialize import write_atomic
+
+    def lines():
+        yield "first\n"
+        raise OSError(28, "No space left on device")
+
+    target = tmp_path / "out.nt"
+    target.write_text("previous\n")
+    with pytest.raises(OSError):
+        write_atomic({target: lines()})
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"] and target.read_text() == "previous\n"
+    write_atomic({target: iter(["a\n", "b\n"])})
+    assert target.read_text() == "a\nb\n"

@@ -10,14 +10,14 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from conftest import program, start, stop
+from conftest import ROOT, program, start, stop
+from mfgkg.data import cache
 
 MFG = "https://w3id.org/mfgkg/ontology#"
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?i a <{MFG}Institute> }}"
@@ -102,12 +102,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def oxigraph_server(kg, tmp_path_factory) -> Iterator[str]:
+def oxigraph_server(tmp_path_factory) -> Iterator[str]:
     """`oxigraph serve-read-only` (PyPI: oxigraph) over the same N-Triples, on a free loopback port."""
     binary = program("oxigraph", "the oxigraph server, from PyPI in the dev extra")
     location = tmp_path_factory.mktemp("oxigraph-store")
-    source = kg.store.snapshot()
-    assert isinstance(source, Path)
+    source = cache.cached_graph(ROOT / "seeds", ROOT / "ontology")
     subprocess.run([binary, "load", "--location", str(location), "--file", str(source)], check=True,
                    capture_output=True, timeout=120)
     port = free_port()

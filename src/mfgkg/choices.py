@@ -1,6 +1,7 @@
 """The choice lists users pick from, defined once: the library checks against them and the
-command line offers them. Plain tuples in a module that imports nothing, so the command line
-reads them without loading the modules that implement each choice."""
+command line offers them. Plain tuples (and the defaults the command line shows) in a module
+that imports nothing, so the command line reads them without loading the modules that
+implement each choice."""
 
 from __future__ import annotations
 
@@ -17,3 +18,5 @@ VIEWS = ("funding", "plan", "partners", "all")  # network projections (mfgkg.ana
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")  # mfgkg.publish.exports
 RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.publish.exports)
 EXPORT_FORMATS = NETWORK_FORMATS + RDF_FORMATS
+
+MEMORY_MIB = 2048  # address space a query worker may use beyond its engine stack (mfgkg.query.workers)

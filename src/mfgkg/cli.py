@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
@@ -26,6 +26,7 @@ from mfgkg.choices import (
     COVERAGE_VIEWS,
     ENGINES,
     EXPORT_FORMATS,
+    MEMORY_MIB,
     QUERY_FORMATS,
     QUERY_LIST_FORMATS,
     REPORT_FORMATS,
@@ -33,7 +34,6 @@ from mfgkg.choices import (
     VIEWS,
 )
 from mfgkg.errors import MfgkgError, MfgkgWarning
-from mfgkg.query.workers import MEMORY_MIB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,8 +99,9 @@ def build(seeds_dir: Path | None, ontology_dir: Path | None, out_dir: Path) -> N
 @main.command()
 @seeds_option
 @ontology_option
-@click.option("--data", "data_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="Validate this N-Triples file (e.g. from `mfgkg synth`) instead of the build of seeds/.")
+@click.option("--data", "data_file", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Validate this N-Triples file (e.g. from `mfgkg synth`) or persistent store (from `mfgkg load`) "
+                   "instead of the build of seeds/.")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="oxigraph: the shapes compiled to SPARQL (fast); pyshacl: the reference engine.")
 @click.option("--format", "fmt", type=click.Choice(VALIDATION_FORMATS), default="text", show_default=True,
@@ -146,6 +147,8 @@ endpoint_option = click.option("--endpoint", default=None, metavar="URL",
                                     "(credentials: MFGKG_SPARQL_USER, MFGKG_SPARQL_PASSWORD).")
 graph_option = click.option("--graph", default=None, metavar="IRI",
                             help="With --endpoint: the named graph holding the data.")
+store_option = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                            help="Read this persistent store (made by `mfgkg load`) instead of the build of seeds/.")
 
 
 allow_service_option = click.option(
@@ -155,25 +158,27 @@ allow_service_option = click.option(
 
 def store_options(func: F) -> F:
     """The options shared by commands that ask the graph: output format and store."""
-    for option in reversed((format_option, backend_option, endpoint_option, graph_option)):
+    for option in reversed((format_option, backend_option, endpoint_option, graph_option, store_option)):
         func = option(func)
     return func
 
 
 def input_options(func: F) -> F:
-    """The options naming the inputs: seeds/, ontology/ and queries/ directories."""
-    for option in reversed((seeds_option, ontology_option, queries_option)):
+    """The options naming the inputs: a persistent store, or seeds/, ontology/ and queries/ directories."""
+    for option in reversed((store_option, seeds_option, ontology_option, queries_option)):
         func = option(func)
     return func
 
 
 def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph",
-          endpoint: str | None = None, graph: str | None = None):
+          endpoint: str | None = None, graph: str | None = None, store_dir: Path | None = None):
     from mfgkg.kg import load
 
     if graph and not endpoint:
         raise MfgkgError("--graph needs --endpoint")
-    return load(seeds_dir, ontology_dir, queries_dir, backend, endpoint=endpoint, graph=graph)
+    if store_dir and (seeds_dir or ontology_dir):
+        raise MfgkgError("--store is a built graph: it takes no --seeds or --ontology")
+    return load(seeds_dir, ontology_dir, queries_dir, backend, endpoint=endpoint, graph=graph, store=store_dir)
 
 
 def _emit(answer: Any, fmt: str) -> None:
@@ -239,13 +244,15 @@ def list_queries(name: str | None, queries_dir: Path | None, fmt: str) -> None:
 @click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
               help="Query parameter; repeat for several. Values: names, acronyms, IRIs, years.")
 @store_options
-@input_options
+@seeds_option
+@ontology_option
+@queries_option
 @_fail_cleanly
 def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: str | None, graph: str | None,
-          seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+          store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
     """Run saved query NAME (see 'mfgkg queries')."""
     params = _parse_params(pairs)
-    answered = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph).run(name, params)
+    answered = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph, store_dir).run(name, params)
     for message in answered.notes:
         click.echo(f"note: {message}", err=True)
     _emit(answered.result, fmt)
@@ -261,7 +268,8 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
 @ontology_option
 @_fail_cleanly
 def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, ...], fmt: str, backend: str,
-           endpoint: str | None, graph: str | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
+           endpoint: str | None, graph: str | None, store_dir: Path | None, seeds_dir: Path | None,
+           ontology_dir: Path | None) -> None:
     """Run an ad hoc SPARQL query (TEXT or --file); CONSTRUCT and DESCRIBE print Turtle.
 
     The prefixes mfg:, id:, v:, schema:, org:, prov:, skos:, dcterms:, rdfs:, xsd: and others are predefined.
@@ -273,7 +281,7 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
             text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
-    kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph)
+    kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph, store_dir)
     _emit(kg.run_sparql(text or "", allow_service=allow_service), fmt)
 
 
@@ -284,13 +292,13 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
               show_default=True)
 @input_options
 @_fail_cleanly
-def answer(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
+def answer(out_dir: Path, fmt: str, store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None,
            queries_dir: Path | None) -> None:
     """Answer every saved query (defaults; examples for required parameters) into OUT, one file each."""
     from mfgkg.data.serialize import write_atomic
     from mfgkg.query.formats import render
 
-    kg = _open(seeds_dir, ontology_dir, queries_dir)
+    kg = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir)
     suffix = {"sparql-json": "srj", "md": "md"}.get(fmt, fmt)
     files: dict[Path, str] = {}
     used: dict[Path, str] = {}
@@ -355,13 +363,13 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
 @allow_service_option
 @input_options
 @_fail_cleanly
-def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None,
-          **settings: Any) -> None:
+def serve(host: str, port: int, store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None,
+          queries_dir: Path | None, **settings: Any) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a query page at the root."""
     from mfgkg.publish.serve import ServeSettings, make_server
 
     options = ServeSettings(**{k: tuple(v) if isinstance(v, tuple) else v for k, v in settings.items()})
-    kg = _open(seeds_dir, ontology_dir, queries_dir)
+    kg = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir)
     try:
         server = make_server(kg, host, port, options)
     except OSError as exc:
@@ -383,13 +391,14 @@ def serve(host: str, port: int, seeds_dir: Path | None, ontology_dir: Path | Non
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md", show_default=True)
 @input_options
 @_fail_cleanly
-def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path | None,
+def analyze(out_dir: Path, fmt: str, store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None,
             queries_dir: Path | None) -> None:
     """Network analysis report: funding flows, centrality, how objectives connect, gaps, with plots."""
     from mfgkg.analysis import report
 
     out_dir.mkdir(parents=True, exist_ok=True)  # an output path that cannot be a directory fails before the work
-    paths_written = report.write(report.build(_open(seeds_dir, ontology_dir, queries_dir)), out_dir, fmt)
+    kg = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir)
+    paths_written = report.write(report.build(kg), out_dir, fmt)
     for path in paths_written:
         click.echo(f"wrote {path}")
 
@@ -407,7 +416,8 @@ def analyze(out_dir: Path, fmt: str, seeds_dir: Path | None, ontology_dir: Path 
 @input_options
 @_fail_cleanly
 def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Path | None, fmt: str,
-             seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+             store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None,
+             queries_dir: Path | None) -> None:
     """How completely each entity's fields are filled: sourced, filled, disputed or empty."""
     from mfgkg.analysis import coverage as fields
     from mfgkg.data.seeds import load as load_seeds
@@ -415,7 +425,7 @@ def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Pa
     from mfgkg.publish import known_gaps as page
     from mfgkg.query.results import Result
 
-    kg = _open(seeds_dir, ontology_dir, queries_dir)
+    kg = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir)
     detail = fields.by_entity(kg)
     if known_gaps is not None:
         gaps = load_seeds(seeds_dir or paths.seeds_dir()).gaps
@@ -440,16 +450,18 @@ def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Pa
 @click.option("--view", type=click.Choice(VIEWS), default="all", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: build/mfgkg-VIEW.SUFFIX; csv writes .nodes.csv and .edges.csv).")
+@store_option
 @seeds_option
 @ontology_option
 @_fail_cleanly
-def export(fmt: str, view: str, out_file: Path | None, seeds_dir: Path | None, ontology_dir: Path | None) -> None:
+def export(fmt: str, view: str, out_file: Path | None, store_dir: Path | None, seeds_dir: Path | None,
+           ontology_dir: Path | None) -> None:
     """Export a network view for Gephi, Cytoscape, yEd or Graphviz, or the RDF graph."""
     from mfgkg.publish.exports import SUFFIX
     from mfgkg.publish.exports import export as write_export
 
     out = out_file or Path("build") / f"mfgkg-{view}{SUFFIX[fmt]}"
-    for path in write_export(_open(seeds_dir, ontology_dir, None), fmt, out, view):
+    for path in write_export(_open(seeds_dir, ontology_dir, None, store_dir=store_dir), fmt, out, view):
         click.echo(f"wrote {path}")
 
 
@@ -472,12 +484,13 @@ def docs(out_file: Path, ontology_dir: Path | None) -> None:
               help="Directory for the site; replaced as a whole, only if empty or written by this command.")
 @input_options
 @_fail_cleanly
-def site(out_dir: Path, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+def site(out_dir: Path, store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None,
+         queries_dir: Path | None) -> None:
     """Write a static site: a page and RDF (Turtle, JSON-LD, N-Triples) per entity, type indexes,
     the explorer and the docs."""
     from mfgkg.publish import site as static_site
 
-    written = static_site.write(_open(seeds_dir, ontology_dir, queries_dir), out_dir,
+    written = static_site.write(_open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir), out_dir,
                                 ontology_dir or paths.ontology_dir())
     click.echo(f"wrote {written.out}: {written.pages} entity pages, {written.files} files "
                f"in {written.seconds:.1f} s")
@@ -495,10 +508,34 @@ def synth(triples: int, seed: int, out_file: Path | None, seeds_dir: Path | None
     """Grow the real graph with synthetic members, projects, awards and metrics, for benchmarks."""
     from mfgkg.data import cache
     from mfgkg.data.serialize import write_atomic
-    from mfgkg.data.synth import grow
+    from mfgkg.data.synth import grow_lines
 
     base = cache.cached_graph(seeds_dir or paths.seeds_dir(), ontology_dir or paths.ontology_dir())
     out = out_file or Path("build") / f"synth-{triples}.nt"
-    text = grow(base, triples, seed)
-    write_atomic({out: text})
-    click.echo(f"wrote {out} ({text.count(chr(10))} triples)")
+    written = [0]
+
+    def counted(lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            written[0] += 1
+            yield line
+
+    write_atomic({out: counted(grow_lines(base, triples, seed, seeds_dir))})
+    click.echo(f"wrote {out} ({written[0]} triples)")
+
+
+@main.command("load")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the store; replaced whole, only if empty or made by this command.")
+@click.option("--format", "syntax", default=None, metavar="FORMAT",
+              help="RDF format of SOURCE as an extension or media type (default: from its name: nt, ttl, jsonld, ...).")
+@_fail_cleanly
+def load_store(source: Path, store_dir: Path, syntax: str | None) -> None:
+    """Load an RDF file (e.g. from `mfgkg synth`) into a persistent store that --store opens in milliseconds."""
+    import time
+
+    from mfgkg.query.persistent import create
+
+    started = time.perf_counter()
+    made = create(source, store_dir, syntax)
+    click.echo(f"wrote {store_dir} ({made.triples} triples in {time.perf_counter() - started:.1f} s)")

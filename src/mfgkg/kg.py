@@ -19,7 +19,6 @@ from mfgkg.data import cache
 from mfgkg.errors import QueryError, UnmatchedValue
 from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue
 from mfgkg.query.params import Resolver, bind
-from mfgkg.query.query_guard import check, on_large_stack
 from mfgkg.query.results import BooleanResult, GraphResult, Result
 from mfgkg.query.sparql_lexer import without_projected
 from mfgkg.query.stores import Answer, Store, open_store
@@ -94,6 +93,8 @@ class KnowledgeGraph:
         Updates, shapes deep enough to crash the engine, and SERVICE calls to hosts not in
         ``allow_service`` are refused with a :class:`~mfgkg.errors.QueryError` (see :mod:`mfgkg.query.query_guard`).
         """
+        from mfgkg.query.query_guard import check, on_large_stack
+
         check(text, allow_service)
         return on_large_stack(self.store.query, text, limit=limit)
 
@@ -164,21 +165,32 @@ def load(
     cache_dir: Path | str | None = None,
     endpoint: str | None = None,
     graph: str | None = None,
+    store: Path | str | None = None,
 ) -> KnowledgeGraph:
     """Open the knowledge graph built from ``seeds`` and ``ontology`` (defaults: the project's).
 
     The build is cached by the content of its inputs, so only the first call after an edit
     rebuilds. ``backend`` is "oxigraph" (fast, default) or "rdflib". With ``endpoint`` the
     graph is read from that SPARQL server instead (``graph``: the named graph holding it, as
-    written by ``mfgkg push``), and seeds/ are not read.
+    written by ``mfgkg push``), and seeds/ are not read. With ``store`` (a directory made by
+    ``mfgkg load``, e.g. from a ``mfgkg synth`` graph) that persistent store is opened read-only
+    instead of the build.
     """
     catalogue = Catalogue(Path(queries) if queries else paths.queries_dir())
+    if endpoint and store:
+        raise QueryError("choose one graph: a SPARQL endpoint or a persistent store, not both")
+    if store:
+        from mfgkg.query.persistent import info
+
+        info(Path(store))  # a missing or incomplete store is refused before anything reads it
+        return KnowledgeGraph(open_store(Path(store), backend), catalogue)
     if endpoint:
         from mfgkg.query.remote import RemoteStore
 
         return KnowledgeGraph(RemoteStore(endpoint, graph), catalogue)
     seeds_dir = Path(seeds) if seeds else paths.seeds_dir()
     ontology_dir = Path(ontology) if ontology else paths.ontology_dir()
-    ntriples = cache.cached_graph(seeds_dir, ontology_dir, Path(cache_dir) if cache_dir else None)
-    return KnowledgeGraph(open_store(ntriples, backend), catalogue)
+    root = Path(cache_dir) if cache_dir else None
+    source = (cache.cached_store if backend == "oxigraph" else cache.cached_graph)(seeds_dir, ontology_dir, root)
+    return KnowledgeGraph(open_store(source, backend), catalogue)
 

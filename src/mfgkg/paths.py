@@ -9,7 +9,6 @@ copy, so ``pip install mfgkg`` works from any directory.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 ENV_ROOT = "MFGKG_ROOT"
@@ -23,6 +22,8 @@ def is_project(directory: Path) -> bool:
 
 def packaged_root() -> Path:
     """The copy of the inputs shipped inside the installed package."""
+    from importlib import resources
+
     root = resources.files("mfgkg").joinpath(PACKAGED)
     if not isinstance(root, Path):
         raise RuntimeError("mfgkg must be installed as files on disk (not zipped) to find its data")

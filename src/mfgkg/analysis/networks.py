@@ -210,8 +210,11 @@ def plan_graph(kg: KnowledgeGraph) -> nx.DiGraph:
         for row in narrower:
             _add(graph, nodes, row["area"], row["broader"], WITHIN)
             areas.add(row["area"])
-    for row in _rows(kg, AREAS):
-        if row["area"] in areas or row["institute"] in graph:
+    worked_in = _rows(kg, AREAS)
+    # Every area of each institute in the view, whichever order the engine returns the rows in.
+    working = {row["institute"] for row in worked_in if row["area"] in areas or row["institute"] in graph}
+    for row in worked_in:
+        if row["institute"] in working:
             _add(graph, nodes, row["institute"], row["area"], "works in")
     institutes = {n for n, d in graph.nodes(data=True) if d["type"] == "Institute"}
     for relation, prop in (("sponsors", "mfg:sponsor"), ("manages", "mfg:managingOffice")):

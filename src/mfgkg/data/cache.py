@@ -2,31 +2,31 @@
 
 The key hashes every file under seeds/ and ontology/ plus this package's own source, so an
 edit to the data, the ontology or the builder gives a new key and a rebuild; anything else
-reuses the cached file. Queries load it instead of rebuilding, which keeps ``mfgkg query``
-fast. Each entry holds the graph and, written after it, a manifest (format, size, SHA-256); an
-entry that does not match its manifest is rebuilt, never read. The cache lives in
+reuses the cached file. Each entry holds the graph as N-Triples, the same graph as a persistent
+Oxigraph store (which queries open read-only in milliseconds instead of loading the file), and,
+written last, a manifest (format, size, SHA-256); an entry that does not match its manifest, or
+whose store is incomplete, is rebuilt, never read. The cache lives in
 ``$MFGKG_CACHE``, else ``$XDG_CACHE_HOME/mfgkg``, else ``~/.cache/mfgkg``; only the most recent
 few entries are kept.
 """
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
+from mfgkg.query import persistent
 from mfgkg.version import __version__
 
 ENV_CACHE = "MFGKG_CACHE"
 GRAPH_FILE = "graph.nt"
+STORE_DIR = "store"
 MANIFEST = "manifest.json"
-FORMAT = 1  # of an entry's layout; a change makes older entries fail verification and rebuild
+FORMAT = 2  # of an entry's layout; a change makes older entries fail verification and rebuild
 KEEP = 4
 
 
@@ -76,6 +76,11 @@ def cached_graph(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) 
     return put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)
 
 
+def cached_store(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
+    """Directory of the cached persistent store for these inputs (see :func:`cached_graph`)."""
+    return cached_graph(seeds_dir, ontology_dir, root).parent / STORE_DIR
+
+
 def put(ntriples: str, seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
     """Put already-built N-Triples into the cache (atomically, manifest last) and prune old entries.
 
@@ -101,20 +106,24 @@ def manifest(data: bytes) -> dict[str, object]:
 
 
 def verified(entry: Path) -> bool:
-    """Whether ``entry`` holds a graph file that matches its manifest."""
+    """Whether ``entry`` holds a graph file that matches its manifest, and a complete store."""
     try:
         recorded = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-        return recorded == manifest((entry / GRAPH_FILE).read_bytes())
+        return recorded == manifest((entry / GRAPH_FILE).read_bytes()) and persistent.is_store(entry / STORE_DIR)
     except (OSError, ValueError):
         return False
 
 
 def _store(root: Path, key: str, data: bytes) -> Path:
+    import shutil  # writing is rare; reading the cache, on every query, imports neither
+    import tempfile
+
     entry = root / key
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
         (staging / GRAPH_FILE).write_bytes(data)
+        persistent.create(data, staging / STORE_DIR)
         (staging / MANIFEST).write_text(json.dumps(manifest(data)), encoding="utf-8")
         if entry.exists() and not verified(entry):
             shutil.rmtree(entry, ignore_errors=True)
@@ -132,12 +141,18 @@ def _store(root: Path, key: str, data: bytes) -> Path:
 @functools.cache
 def _private_root() -> Path:
     """A directory of this process's own, removed when it exits."""
+    import atexit
+    import shutil
+    import tempfile
+
     path = Path(tempfile.mkdtemp(prefix="mfgkg-cache-"))
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
 
 
 def _prune(root: Path) -> None:
+    import shutil
+
     entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
                      key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:

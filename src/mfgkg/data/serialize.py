@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,28 +95,29 @@ def render(graph: Graph) -> dict[str, str]:
     return {"ttl": to_turtle(graph, triples), "nt": to_ntriples(graph, triples), "jsonld": to_jsonld(graph)}
 
 
-def write_atomic(files: Mapping[Path, str | bytes]) -> None:
+def write_atomic(files: Mapping[Path, str | bytes | Iterable[str]]) -> None:
     """Write several files so that either all are replaced or none is.
 
     Each file is written to a temporary file in its target directory first; only when every
     write succeeded are they renamed into place. Files get the usual permissions (0666 less the
-    umask), not the private ones temporary files start with.
+    umask), not the private ones temporary files start with. A file's content may be an iterable
+    of text pieces, written as they come, so a large file never has to be held whole in memory.
     """
     staged: list[tuple[str, Path]] = []
     umask = os.umask(0)
     os.umask(umask)
     try:
-        for target, text in files.items():
+        for target, content in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((tmp, target))
             os.chmod(tmp, 0o666 & ~umask)
-            if isinstance(text, bytes):
+            if isinstance(content, bytes):
                 with os.fdopen(fd, "wb") as raw:
-                    raw.write(text)
+                    raw.write(content)
             else:
                 with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(text)
-            staged.append((tmp, target))
+                    fh.writelines([content] if isinstance(content, str) else content)
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:

@@ -172,6 +172,12 @@ def _batch_lines(real: Seeds, records: list[tuple[str, dict[str, Any]]], source:
 def grow(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = None) -> str:
     """The N-Triples of ``ntriples`` (the build of ``seeds_dir``) plus synthetic triples, about
     ``triples`` in all (never fewer; a few dozen more at most)."""
+    return "".join(grow_lines(ntriples, triples, seed, seeds_dir))
+
+
+def grow_lines(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = None) -> Iterator[str]:
+    """What :func:`grow` returns, one N-Triples line (with its newline) at a time, so a graph of
+    tens of millions of triples can be written without being held in memory."""
     from mfgkg import paths
 
     base_lines = [line for line in Path(ntriples).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -180,9 +186,10 @@ def grow(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = N
     real = load(seeds_dir or paths.seeds_dir())
     generator = Generator(_base(real), seed)
     source = _source(seed)
-    seen = {hash(line) for line in base_lines}
-    lines = list(base_lines)
-    done = 0
+    seen = {hash(line) for line in base_lines}  # batches repeat the real triples they refer to
+    for line in base_lines:
+        yield line + "\n"
+    count, done = len(base_lines), 0
     records = generator.records()
     batch_lines = _source_lines(real, source)
     while True:
@@ -190,12 +197,13 @@ def grow(ntriples: Path, triples: int, seed: int = 1, seeds_dir: Path | None = N
             key = hash(line)
             if key not in seen:
                 seen.add(key)
-                lines.append(line)
-        if len(lines) >= triples:
-            return "\n".join(lines) + "\n"
+                count += 1
+                yield line + "\n"
+        if count >= triples:
+            return
         # Size the next batch to half of what the triples per record so far say is missing, so the
         # batches shrink as the target nears and the last one overshoots by a record at most.
-        per_record = (len(lines) - len(base_lines)) / done if done else 0
-        size = max(1, min(BATCH, int((triples - len(lines)) / per_record / 2))) if per_record else PROBE
+        per_record = (count - len(base_lines)) / done if done else 0
+        size = max(1, min(BATCH, int((triples - count) / per_record / 2))) if per_record else PROBE
         batch_lines = _batch_lines(real, [next(records) for _ in range(size)], source)
         done += size

@@ -30,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
+from mfgkg.choices import MEMORY_MIB
 from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge
 from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
@@ -38,7 +39,7 @@ from mfgkg.query import wire
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
 from mfgkg.query.stores import Dataset
-from mfgkg.query.workers import MEMORY_MIB, PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
+from mfgkg.query.workers import PoolSettings, QueryTimeout, WorkerBusy, WorkerPool
 
 MAX_BODY = 1_000_000
 READ_ONLY = "this endpoint is read-only: updates are refused"

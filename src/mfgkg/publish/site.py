@@ -18,15 +18,12 @@ failed run leaves the previous site (or nothing) as it was.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mfgkg.errors import MfgkgError
+from mfgkg.atomic import replaceable, staged_directory
 from mfgkg.publish.pages import SUFFIXES, EntityPages, root_of
 
 if TYPE_CHECKING:
@@ -44,17 +41,6 @@ class Written:
     pages: int
     files: int
     seconds: float
-
-
-def _check_out(out: Path) -> None:
-    """Refuse an ``out`` that is a file, or a non-empty directory this command did not write."""
-    if out.exists() and not out.is_dir():
-        raise MfgkgError(f"--out {out}: exists and is not a directory")
-    above = next((p for p in out.absolute().parents if p.exists()), None)
-    if above is not None and not above.is_dir():
-        raise MfgkgError(f"--out {out}: {above} is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise MfgkgError(f"--out {out}: a non-empty directory not written by `mfgkg site`; choose another")
 
 
 def files(kg: KnowledgeGraph, ontology_dir: Path) -> dict[str, bytes]:
@@ -82,32 +68,13 @@ def write(kg: KnowledgeGraph, out: Path, ontology_dir: Path) -> Written:
     """Write the site into ``out``, all or nothing (see the module's docstring)."""
     started = time.perf_counter()
     out = Path(out)
-    _check_out(out)
+    check = replaceable(MARKER, "`mfgkg site`")
+    check(out)
     content = files(kg, ontology_dir)
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    old: Path | None = None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
+    with staged_directory(out, check) as staging:
         for relative, data in content.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        _check_out(out)  # again: something may have appeared there while the site was built
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.replace(out, old / "site")
-        os.replace(staging, out)
-    except BaseException:
-        if old is not None and (old / "site").exists() and not out.exists():
-            os.replace(old / "site", out)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     pages = sum(1 for name in content if name.endswith(".ttl"))  # one Turtle file per entity page
     return Written(out, pages, len(content), time.perf_counter() - started)

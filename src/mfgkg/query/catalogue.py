@@ -5,12 +5,21 @@ query's title, description, parameters and result columns, then the SPARQL text.
 is the query's documented contract: parameters bound at run time and the columns returned.
 Columns named under ``lists`` hold several values joined by " | " (GROUP_CONCAT); the runner
 sorts their items, because engines concatenate in no guaranteed order.
+
+Reading a header means loading a YAML parser, which costs more than the rest of a command-line
+query; so each checked header is also kept, as JSON, in the build cache under a key made of
+the file's bytes and this module's and the lexer's source. An edit to either gives a new key,
+and a header is only ever read back exactly as it was checked.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
@@ -118,13 +127,62 @@ def _parameter(name: str, spec: Any, where: str) -> Parameter:
 
 def parse(path: Path) -> SavedQuery:
     """Read one saved query; a malformed header raises :class:`QueryError` naming the file and field."""
-    import yaml
-
     where = f"queries/{path.name}"
     name = path.stem
     if not NAME.match(name):
         raise QueryError(f"{where}: file name must be lowercase words joined by hyphens")
     header, text = _header(path)
+    kept = _checked_header(header, text)
+    if kept.exists():
+        try:
+            return _from_json(json.loads(kept.read_text(encoding="utf-8")), text, path)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # unreadable: check the header again
+    query = _parse_header(header, text, path, where)
+    _keep(kept, query)
+    return query
+
+
+@functools.cache
+def _parser_source() -> bytes:
+    """The code that checks a header; part of each kept header's key."""
+    from mfgkg.query import sparql_lexer
+
+    return Path(__file__).read_bytes() + Path(sparql_lexer.__file__).read_bytes()
+
+
+def _checked_header(header: str, text: str) -> Path:
+    """Where the checked form of this header is kept in the build cache."""
+    from mfgkg.data.cache import cache_root
+
+    digest = hashlib.sha256(_parser_source())
+    digest.update(text.encode("utf-8"))
+    return cache_root() / "queries" / f"{digest.hexdigest()[:32]}.json"
+
+
+def _keep(kept: Path, query: SavedQuery) -> None:
+    """Write a checked header for the next run, atomically; a cache that cannot be written is skipped."""
+    fields = {k: v for k, v in asdict(query).items() if k not in ("text", "path")}
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+        partial.write_text(json.dumps(fields), encoding="utf-8")
+        os.replace(partial, kept)
+    except OSError:
+        pass
+
+
+def _from_json(fields: dict[str, Any], text: str, path: Path) -> SavedQuery:
+    return SavedQuery(
+        name=fields["name"], title=fields["title"], description=fields["description"],
+        parameters=tuple(Parameter(**p) for p in fields["parameters"]),
+        columns=tuple((str(c), str(d)) for c, d in fields["columns"]),
+        text=text, path=path, lists=tuple(fields["lists"]))
+
+
+def _parse_header(header: str, text: str, path: Path, where: str) -> SavedQuery:
+    import yaml
+
     try:
         meta = yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
@@ -141,7 +199,7 @@ def parse(path: Path) -> SavedQuery:
         raise QueryError(f"{where}: header field 'lists' names columns that are not declared: "
                          f"{', '.join(sorted(set(lists) - set(columns)))}")
     query = SavedQuery(
-        name=name,
+        name=path.stem,
         title=_field(meta, "title", where),
         description=" ".join(_field(meta, "description", where).split()),
         parameters=tuple(_parameter(k, v, where) for k, v in params.items()),

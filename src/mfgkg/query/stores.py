@@ -70,16 +70,23 @@ def _syntax_error(exc: Exception) -> QueryError:
 
 
 class OxigraphStore:
-    """The graph in an in-memory Oxigraph store."""
+    """The graph in Oxigraph: loaded into memory from N-Triples, or a persistent store opened read-only."""
 
     name = "oxigraph"
 
     def __init__(self, ntriples: Path | None = None, data: bytes | None = None):
+        """Load ``ntriples`` (a file) or ``data`` (N-Triples bytes); a directory ``ntriples`` is a
+        persistent store (see :mod:`mfgkg.query.persistent`), opened read-only, not loaded."""
         import pyoxigraph
 
         self._ox = pyoxigraph
         self._path = Path(ntriples) if ntriples is not None else None
         self._data = data
+        if self._path is not None and self._path.is_dir():
+            from mfgkg.query.persistent import open_read_only
+
+            self._store = open_read_only(self._path)
+            return
         self._store = pyoxigraph.Store()
         try:
             if data is not None:
@@ -98,7 +105,7 @@ class OxigraphStore:
         return len(self._store)
 
     def snapshot(self) -> Path | bytes:
-        """Where another process can load the same graph: the N-Triples file, or its bytes."""
+        """Where another process can open the same graph: the store directory, the N-Triples file, or its bytes."""
         return self._path if self._path is not None else bytes(self._data or b"")
 
     def literal_terms(self) -> Iterator[str]:
@@ -151,6 +158,9 @@ class OxigraphStore:
         graph = rdflib.Graph()
         if self._data is not None:
             graph.parse(data=self._data, format="nt")
+        elif self._path is not None and self._path.is_dir():
+            graph.parse(data=self._store.dump(format=self._ox.RdfFormat.N_TRIPLES, from_graph=self._ox.DefaultGraph()),
+                        format="nt")
         else:
             graph.parse(self._path, format="nt")
         for prefix, iri in PREFIXES.items():
@@ -236,10 +246,13 @@ class RdflibStore:
 
 
 def open_store(ntriples: Path | bytes, backend: str = "oxigraph") -> Store:
-    """Load N-Triples (a file, or bytes as from ``snapshot()``) into the named embedded backend."""
+    """Open the graph in the named embedded backend: N-Triples (a file, or bytes as from ``snapshot()``),
+    or a persistent store directory (read in place by Oxigraph, copied into memory by rdflib)."""
     if backend == "oxigraph":
         return OxigraphStore(data=ntriples) if isinstance(ntriples, bytes) else OxigraphStore(ntriples)
     if backend == "rdflib":
+        if not isinstance(ntriples, bytes) and Path(ntriples).is_dir():
+            return RdflibStore(graph=OxigraphStore(Path(ntriples)).to_rdflib())
         if isinstance(ntriples, bytes):
             import rdflib
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mfgkg.choices import MEMORY_MIB
 from mfgkg.errors import MfgkgError, QueryError, ResultTooLarge, StoreError
 from mfgkg.query.query_guard import STACK_BYTES, on_large_stack
 from mfgkg.query.stores import Answer, Dataset
@@ -30,7 +31,12 @@ from mfgkg.query.stores import Answer, Dataset
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-MEMORY_MIB = 2048
+
+
+# No Rust backtraces in the log; and at most two glibc malloc arenas: a persistent store's
+# background threads would otherwise reserve 64 MiB of address space each, which counts
+# against the worker's memory cap before any query runs.
+WORKER_ENV = {"RUST_BACKTRACE": "0", "MALLOC_ARENA_MAX": "2"}
 
 
 class WorkerBusy(MfgkgError):
@@ -103,7 +109,7 @@ class Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "mfgkg.query.workers", str(request_read), str(reply_write), str(memory_mib)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=handle,
-                pass_fds=(request_read, reply_write), close_fds=True, env={**os.environ, "RUST_BACKTRACE": "0"})
+                pass_fds=(request_read, reply_write), close_fds=True, env={**os.environ, **WORKER_ENV})
         finally:
             os.close(handle)
             os.close(request_read)
