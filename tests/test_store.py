@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, request, start, stop
 from mfgkg.data import cache
 from mfgkg.data.synth import grow
 from mfgkg.errors import StoreError
@@ -161,3 +161,19 @@ def test_the_build_cache_holds_a_store_the_commands_open(tmp_path):
     assert not cache.verified(entry)
     assert cache.cached_store(ROOT / "seeds", ROOT / "ontology", tmp_path) == entry / cache.STORE_DIR
     assert persistent.is_store(entry / cache.STORE_DIR)
+
+
+def test_serve_answers_from_a_store(loaded, synthetic):
+    """`mfgkg serve --store`: each worker opens the store read-only instead of loading a copy."""
+    process, url = start("--store", str(loaded), "--workers", "2")
+    try:
+        status, _, body = request(url, query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/csv")
+        assert (status, body.split()) == (200, ["n", str(len(open_store(synthetic)))])
+        status, _, body = request(url, "queries/who-funds-what", params={"agency": "DoD"})
+        assert status == 200, body
+        status, _, body = request(url, query=json.loads(body)["sparql"], accept="text/csv")
+        expected = KnowledgeGraph(open_store(synthetic), Catalogue(ROOT / "queries")).run("who-funds-what",
+                                                                                          {"agency": "DoD"})
+        assert status == 200 and len(body.splitlines()) == len(expected.result) + 1 > 100
+    finally:
+        stop(process)

@@ -67,18 +67,26 @@ def cached_graph(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) 
     An entry whose manifest is missing or does not match its file (empty, truncated, edited) is
     never served: it is rebuilt.
     """
-    entry = (root or cache_root()) / content_key(seeds_dir, ontology_dir)
-    if verified(entry):
-        return entry / GRAPH_FILE
-    from mfgkg.data.builder import build_graph
-    from mfgkg.data.serialize import to_ntriples
-
-    return put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root)
+    return _entry(seeds_dir, ontology_dir, root, reads_file=True) / GRAPH_FILE
 
 
 def cached_store(seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
-    """Directory of the cached persistent store for these inputs (see :func:`cached_graph`)."""
-    return cached_graph(seeds_dir, ontology_dir, root).parent / STORE_DIR
+    """Directory of the cached persistent store for these inputs, building the entry if missing.
+
+    The N-Triples beside it are only checked against the manifest's size here, since they are
+    not read; a store without its marker makes the entry rebuild.
+    """
+    return _entry(seeds_dir, ontology_dir, root, reads_file=False) / STORE_DIR
+
+
+def _entry(seeds_dir: Path, ontology_dir: Path, root: Path | None, reads_file: bool) -> Path:
+    entry = (root or cache_root()) / content_key(seeds_dir, ontology_dir)
+    if verified(entry, deep=reads_file):
+        return entry
+    from mfgkg.data.builder import build_graph
+    from mfgkg.data.serialize import to_ntriples
+
+    return put(to_ntriples(build_graph(seeds_dir, ontology_dir)), seeds_dir, ontology_dir, root).parent
 
 
 def put(ntriples: str, seeds_dir: Path, ontology_dir: Path, root: Path | None = None) -> Path:
@@ -105,12 +113,17 @@ def manifest(data: bytes) -> dict[str, object]:
     return {"format": FORMAT, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def verified(entry: Path) -> bool:
-    """Whether ``entry`` holds a graph file that matches its manifest, and a complete store."""
+def verified(entry: Path, deep: bool = True) -> bool:
+    """Whether ``entry`` holds a complete store and a graph file that matches its manifest: by
+    SHA-256 when ``deep``, else by size (for callers that read the store, not the file)."""
     try:
         recorded = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-        return recorded == manifest((entry / GRAPH_FILE).read_bytes()) and persistent.is_store(entry / STORE_DIR)
-    except (OSError, ValueError):
+        if deep:
+            found = manifest((entry / GRAPH_FILE).read_bytes())
+        else:
+            found = {**recorded, "format": FORMAT, "size": (entry / GRAPH_FILE).stat().st_size}
+        return recorded == found and persistent.is_store(entry / STORE_DIR)
+    except (OSError, ValueError, TypeError):
         return False
 
 
