@@ -177,3 +177,14 @@ def test_serve_answers_from_a_store(loaded, synthetic):
         assert status == 200 and len(body.splitlines()) == len(expected.result) + 1 > 100
     finally:
         stop(process)
+
+
+def test_a_reader_keeps_its_store_while_load_replaces_it(tmp_path, synthetic):
+    store = tmp_path / "store"
+    persistent.create(synthetic, store)
+    reader = OxigraphStore(store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = reader.query(count)
+    persistent.create(b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n", store)
+    assert reader.query(count) == before  # the open store is the one it opened, whole
+    assert len(OxigraphStore(store)) == 1  # a new reader sees the new one

@@ -20,7 +20,6 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +252,8 @@ class Catalogue:
 
     def __getitem__(self, name: str) -> SavedQuery:
         if name not in self._paths:
+            from difflib import get_close_matches  # only for a wrong name: start-up stays light
+
             hint = get_close_matches(name, self._paths, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else "; run 'mfgkg queries' for the list"
             raise QueryError(f"unknown query '{name}'{suggestion}")
