@@ -188,3 +188,14 @@ def test_a_reader_keeps_its_store_while_load_replaces_it(tmp_path, synthetic):
     persistent.create(b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n", store)
     assert reader.query(count) == before  # the open store is the one it opened, whole
     assert len(OxigraphStore(store)) == 1  # a new reader sees the new one
+
+
+def test_the_library_loads_into_memory_and_one_shot_commands_open_the_store(kg):
+    """Notebooks and servers want fast queries (memory); `mfgkg query` wants a fast start (the store)."""
+    import mfgkg
+
+    in_memory, on_disk = mfgkg.load(), mfgkg.load(on_disk=True)
+    assert Path(in_memory.store.snapshot()).name == cache.GRAPH_FILE
+    assert Path(on_disk.store.snapshot()).name == cache.STORE_DIR
+    for saved in kg.queries:
+        assert on_disk.run(saved.name, saved.example_params()) == in_memory.run(saved.name, saved.example_params())

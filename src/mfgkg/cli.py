@@ -171,14 +171,16 @@ def input_options(func: F) -> F:
 
 
 def _open(seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None, backend: str = "oxigraph",
-          endpoint: str | None = None, graph: str | None = None, store_dir: Path | None = None):
+          endpoint: str | None = None, graph: str | None = None, store_dir: Path | None = None,
+          on_disk: bool = False):
     from mfgkg.kg import load
 
     if graph and not endpoint:
         raise MfgkgError("--graph needs --endpoint")
     if store_dir and (seeds_dir or ontology_dir):
         raise MfgkgError("--store is a built graph: it takes no --seeds or --ontology")
-    return load(seeds_dir, ontology_dir, queries_dir, backend, endpoint=endpoint, graph=graph, store=store_dir)
+    return load(seeds_dir, ontology_dir, queries_dir, backend, endpoint=endpoint, graph=graph, store=store_dir,
+                on_disk=on_disk)
 
 
 def _emit(answer: Any, fmt: str) -> None:
@@ -252,7 +254,9 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
           store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
     """Run saved query NAME (see 'mfgkg queries')."""
     params = _parse_params(pairs)
-    answered = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph, store_dir).run(name, params)
+    # One query per process: open the cached store, which is quicker than loading the graph.
+    kg = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph, store_dir, on_disk=True)
+    answered = kg.run(name, params)
     for message in answered.notes:
         click.echo(f"note: {message}", err=True)
     _emit(answered.result, fmt)
@@ -281,7 +285,7 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
             text = query_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
-    kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph, store_dir)
+    kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph, store_dir, on_disk=True)
     _emit(kg.run_sparql(text or "", allow_service=allow_service), fmt)
 
 
