@@ -57,16 +57,24 @@ def test_every_name_of_every_entity_resolves_to_it(kg):
                 binding = resolver.resolve(kind, name, "here")
                 assert (binding.term.value, binding.note) == (entity, None), (kind, name)
                 checked += 1
-    assert (checked, shared) == (324, 0)
+    assert (checked, shared) == (400, 0)
 
 
 def test_a_value_several_entities_match_equally_is_ambiguous(kg):
     with pytest.raises(QueryError) as error:
-        kg.run("metrics-by-year", {"metric": "members"})
-    assert str(error.value).startswith("query 'metrics-by-year': parameter 'metric': 'members' is ambiguous; "
+        kg.run("metrics-by-year", {"metric": "funding"})
+    assert str(error.value).startswith("query 'metrics-by-year': parameter 'metric': 'funding' is ambiguous; "
                                        "give one of: ")
-    assert "Member organizations <https://w3id.org/mfgkg/id/metric/member-organizations>" in str(error.value)
-    assert "Industry members <https://w3id.org/mfgkg/id/metric/industry-members>" in str(error.value)
+    assert "Federal (base) funding <https://w3id.org/mfgkg/id/metric/federal-funding>" in str(error.value)
+    assert "Non-federal funding / cost share <https://w3id.org/mfgkg/id/metric/nonfederal-funding>" in str(error.value)
+
+
+def test_a_metric_is_named_by_its_other_names(kg):
+    """A metric's other names (the words prose uses for it) name it exactly: "members" is the member
+    organizations, not the industry members whose label also holds the word."""
+    answered = kg.run("metrics-by-year", {"metric": "members"})
+    assert answered.notes == ()
+    assert set(answered.result.column("metric")) == {"Member organizations"}
 
 
 def test_unmatched_values_get_suggestions_and_a_python_warning(kg):
@@ -94,6 +102,6 @@ def test_command_line_notes_on_stderr():
     assert unmatched.returncode == 0 and unmatched.stdout.strip() == (
         "institute,name,agency,city,state,established,status,lead_organization,iri")
     assert "did you mean 'Integrated photonics'?" in unmatched.stderr
-    ambiguous = run_cli("query", "metrics-by-year", "-p", "metric=members")
+    ambiguous = run_cli("query", "metrics-by-year", "-p", "metric=funding")
     assert ambiguous.returncode == 2 and ambiguous.stderr.startswith("error: query 'metrics-by-year': parameter "
-                                                                     "'metric': 'members' is ambiguous")
+                                                                     "'metric': 'funding' is ambiguous")

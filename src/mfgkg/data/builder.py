@@ -557,6 +557,8 @@ class Builder:
             ctx = self.ctx(rec, rec.file, d["id"], d)
             g.add((node, RDF.type, MFG.Metric))
             g.add((node, RDFS.label, _en(d["label"])))
+            for alt in d.get("alt_labels") or ():
+                g.add((node, SKOS.altLabel, _en(alt)))
             g.add((node, SKOS.definition, _en(d["description"])))
             g.add((node, MFG.unit, URIRef(vocab("unit", d["unit"].lower()))))
             g.add((node, MFG.definedIn, Literal(rec.file)))

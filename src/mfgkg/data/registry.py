@@ -286,6 +286,7 @@ TYPES: tuple[EntityType, ...] = (
                colour="#f38400", fields={
         "id": F("slug", required=True, claim=False),
         "label": F("str", required=True, claim=False),
+        "alt_labels": F("strs", claim=False),  # the editors' words for it in prose, which the checker recognises
         "description": F("text", required=True, claim=False),
         "unit": F("str", required=True, claim=False, choices=UNITS),
         **PROVENANCE,
