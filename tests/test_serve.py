@@ -113,7 +113,8 @@ def test_an_idle_connection_is_closed_by_the_server(kg):
     try:
         with socket.create_connection(httpd.server_address[:2], timeout=10) as idle:
             assert idle.recv(1) == b""  # closed by the server after half a second of silence
-        assert request(f"http://127.0.0.1:{httpd.server_address[1]}/", query=COUNT)[0] == 200
+        answer = request(f"http://127.0.0.1:{httpd.server_address[1]}/", query=COUNT)
+        assert answer[0] == 200, answer
     finally:
         httpd.shutdown()
         httpd.server_close()

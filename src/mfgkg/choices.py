@@ -12,6 +12,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "md")  # query an
 ANSWER_FORMATS = tuple(f for f in QUERY_FORMATS if f != "table")  # `mfgkg answer` files
 QUERY_LIST_FORMATS = ("table", "json")  # `mfgkg queries`
 REPORT_FORMATS = ("md", "html", "json")  # the analysis report (mfgkg.analysis.report)
+CHECK_FORMATS = ("md", "json", "html")  # a fact check's findings (mfgkg.check.render)
 COVERAGE_VIEWS = ("type", "field", "entity")  # `mfgkg coverage --by` (mfgkg.analysis.coverage)
 COVERAGE_STATES = ("sourced", "filled", "disputed", "empty")  # a field's state in mfgkg.analysis.coverage
 VIEWS = ("funding", "plan", "partners", "all")  # network projections (mfgkg.analysis.networks)

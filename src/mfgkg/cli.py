@@ -22,6 +22,7 @@ from mfgkg import paths
 from mfgkg.choices import (
     ANSWER_FORMATS,
     BACKENDS,
+    CHECK_FORMATS,
     COVERAGE_STATES,
     COVERAGE_VIEWS,
     ENGINES,
@@ -445,6 +446,40 @@ def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Pa
         detail = detail[detail["state"] == state]
     table = {"type": fields.by_type, "field": fields.by_field}.get(view, lambda frame: frame)(detail)
     _emit(Result.from_frame(table), fmt)
+
+
+@main.command()
+@click.argument("document", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="md", show_default=True,
+              help="md: a table for reading; json: one object per claim; html: the document highlighted by verdict.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the findings to this file (atomically) instead of standard output.")
+@input_options
+@_fail_cleanly
+def check(document: Path | None, fmt: str, out_file: Path | None, store_dir: Path | None, seeds_dir: Path | None,
+          ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """Fact-check DOCUMENT (plain text or Markdown; - or nothing reads standard input) against the graph.
+
+    Exit 0 when no claim is contradicted, 1 when one is, 2 on a document that cannot be read.
+    """
+    from mfgkg.check.render import render, summary
+    from mfgkg.check.text import read_document
+    from mfgkg.data.serialize import write_atomic
+
+    from_stdin = document is None or str(document) == "-"
+    if from_stdin and sys.stdin.isatty():
+        raise MfgkgError("give a document to check, or pipe its text to standard input")
+    text = read_document(None, sys.stdin.buffer.read()) if from_stdin else read_document(document)
+    findings = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir).check_text(text)
+    title = "standard input" if from_stdin else document.name
+    output = render(findings, fmt, text, title)
+    if out_file:
+        write_atomic({out_file: output})
+        click.echo(f"wrote {out_file}: {summary(findings)}", err=True)
+    else:
+        click.echo(output, nl=False)
+    if any(f.verdict == "contradicted" for f in findings):
+        sys.exit(1)
 
 
 @main.command()

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import pandas
     import rdflib
 
+    from mfgkg.check import Checker, Finding
+
 
 @dataclass(frozen=True)
 class Answered:
@@ -61,6 +63,7 @@ class KnowledgeGraph:
         self.queries = queries
         self._resolver = Resolver(store)
         self._graph: rdflib.Graph | None = None
+        self._checker: Checker | None = None
 
     def __len__(self) -> int:
         return len(self.store)
@@ -133,6 +136,31 @@ class KnowledgeGraph:
         from mfgkg.analysis.networks import project
 
         return project(self, view)
+
+    @property
+    def checker(self) -> Checker:
+        """The fact checker over this graph (its facts read on first use by the queries in ``queries/check/``)."""
+        if self._checker is None:
+            from mfgkg.check import Checker
+
+            directory = self.queries.directory / "check"
+            if not directory.is_dir():
+                directory = paths.queries_dir() / "check"
+            self._checker = Checker.of(lambda text: self.store.query(text).records(), directory)
+        return self._checker
+
+    def check_text(self, text: str) -> list[Finding]:
+        """The checkable claims in ``text`` (plain text or Markdown), each judged against the graph."""
+        return self.checker.check(text)
+
+    def check(self, text: str) -> pandas.DataFrame:
+        """Fact-check ``text``: one row per claim found, with its verdict (supported, contradicted,
+        disputed, unknown), the graph's value, alternatives and sources (see :mod:`mfgkg.check`)."""
+        import pandas
+
+        columns = ["sentence", "start", "end", "kind", "claim", "verdict", "graph_value", "entities",
+                   "alternatives", "sources", "note"]
+        return pandas.DataFrame([f.to_dict() for f in self.check_text(text)], columns=columns)
 
     def query(self, name: str, **params: object) -> pandas.DataFrame:
         """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``.

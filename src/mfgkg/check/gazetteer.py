@@ -1,0 +1,145 @@
+"""Find the graph's entities in a sentence by their names.
+
+The gazetteer is built from the graph's own labels, acronyms, common and other names (the
+``names`` check query), so it grows with the data. A few rules add the forms prose uses:
+"Defense Department" for "Department of Defense", a law's name without "of 2014", "the 2024
+Strategic Plan" for the plan of that edition, "Detroit, MI" for a state's postal code after a
+city. One-word names match with the capitals they are written with (so "LIFT" is an institute
+and "lift" a verb); longer names, metric words and technology areas ignore case and a plural
+"s". Where names overlap the longest wins; "the institute" and "the plan" are mentions whose
+entity the checker resolves from the sentences before (see :mod:`mfgkg.check.claims`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+CASELESS_CLASSES = frozenset({"Metric", "TechnologyArea"})
+# A name shared by entities of several classes is read as the first class here it has.
+CLASS_ORDER = ("Institute", "FederalAgency", "Law", "StrategicPlan", "NationalStrategy", "Program", "TechnologyArea",
+               "Metric", "State", "City", "Organization")
+PRONOUN = re.compile(r"^\s*(?:It|Its)\b")  # a sentence opening with "It" speaks of the last sentence's institute
+REFERENCES = {  # words that point back to the last entity of a class
+    "Institute": r"(?:the|this|that|each|an?)\s+institute",
+    "StrategicPlan": r"(?:the|this)\s+(?:strategic\s+)?plan",
+    "Program": r"(?:the|this)\s+(?:program|network)",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a sentence: ``entities`` maps each entity it may name to its class."""
+
+    start: int
+    end: int
+    text: str
+    entities: tuple[tuple[str, str], ...]
+    reference: bool = False  # "the institute": resolved later from context
+    pronoun: bool = False  # "It": resolved only from the sentence just before
+
+    def of(self, *classes: str) -> str | None:
+        """The entity of one of ``classes`` this mention names, if any."""
+        return next((entity for entity, cls in self.entities if cls in classes), None)
+
+    @property
+    def cls(self) -> str:
+        return self.entities[0][1] if self.entities else ""
+
+
+class Gazetteer:
+    """Every name of every entity, compiled into two patterns (with and without case)."""
+
+    def __init__(self, names: Iterable[dict[str, Any]], editions: dict[str, str] | None = None):
+        exact: dict[str, dict[str, str]] = defaultdict(dict)
+        caseless: dict[str, dict[str, str]] = defaultdict(dict)
+        codes: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in names:
+            if row["kind"] == "code":  # "US-MI": matched as "MI" after a comma, as in "Detroit, MI"
+                codes[row["name"].split("-", 1)[-1]][row["entity"]] = row["class"]
+                continue
+            for form, case in _forms(row["name"], row["class"]):
+                (exact if case else caseless)[form if case else form.casefold()][row["entity"]] = row["class"]
+        for plan, edition in (editions or {}).items():
+            for form in (f"{edition} strategic plan", f"{edition} plan"):
+                caseless[form][plan] = "StrategicPlan"
+        self._tables = [(_alternation(exact), exact, False),
+                        (_alternation(caseless, re.I, plural=True), caseless, True),
+                        (_alternation(codes, after=r"(?<=,\s)"), codes, False)]
+        self._references = [(cls, re.compile(rf"\b{pattern}\b(?!\s+(?:for|of)\s+[A-Z])", re.I))
+                            for cls, pattern in REFERENCES.items()]
+
+    def find(self, sentence: str) -> list[Mention]:
+        """The mentions in ``sentence``, left to right, overlaps resolved to the longest."""
+        found: list[Mention] = []
+        for pattern, table, fold in self._tables:
+            if pattern is None:
+                continue
+            for match in pattern.finditer(sentence):
+                text = match.group("name")
+                key = text.casefold() if fold else text
+                key = " ".join(key.split())
+                entities = table.get(key) or table.get(key[:-1] if key.endswith("s") else key) or {}
+                if entities:
+                    found.append(Mention(match.start("name"), match.end("name"), text, _ordered(entities)))
+        for cls, pattern in self._references:
+            for match in pattern.finditer(sentence):
+                found.append(Mention(match.start(), match.end(), match.group(0), ((cls, cls),), reference=True))
+        pronoun = PRONOUN.match(sentence)
+        if pronoun:
+            found.append(Mention(pronoun.start(), pronoun.end(), pronoun.group(0).strip(),
+                                 (("Institute", "Institute"),), reference=True, pronoun=True))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.reference))
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
+                continue
+            kept.append(mention)
+        return kept
+
+
+def _forms(name: str, cls: str) -> list[tuple[str, bool]]:
+    """The forms of one name prose may use, each with whether it must match with its capitals."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    one_word = " " not in name
+    case = one_word and cls not in CASELESS_CLASSES
+    forms = [(name, case)]
+    if case and name.upper() != name and len(name) > 3:
+        forms.append((name.upper(), True))
+    department = re.fullmatch(r"(?:U\.S\.\s+)?Department of (?:the\s+)?(\w+)", name)
+    if department:
+        forms += [(f"{department.group(1)} Department", False), (f"Dept. of {department.group(1)}", False)]
+    if cls == "TechnologyArea" and len(name) > 4 and name.endswith("s") and not name.endswith("ss"):
+        forms.append((name[:-1], False))  # "semiconductor" for "Semiconductors"
+    fiscal = re.search(r"\bFY ?((?:19|20)\d\d)\b", name)
+    if fiscal:
+        forms += [(name.replace(fiscal.group(0), f"for Fiscal Year {fiscal.group(1)}"), False),
+                  (name.replace(fiscal.group(0), f"for FY{fiscal.group(1)}"), False),
+                  (f"FY{fiscal.group(1)} {name.replace(fiscal.group(0), '').strip()}", False)]
+    year = re.fullmatch(r"(.+ Act) of ((?:19|20)\d\d)", name)
+    if year:
+        forms += [(year.group(1), False), (f"{year.group(2)} {year.group(1)}", False)]
+    return forms
+
+
+def _alternation(table: dict[str, dict[str, str]], flags: int = 0, plural: bool = False,
+                 after: str = "") -> re.Pattern[str] | None:
+    """One pattern matching any name in ``table`` as whole words, longest first (each ``after`` a
+    look-behind, if given; with ``plural``, also followed by an "s")."""
+    if not table:
+        return None
+    parts = []
+    for name in sorted(table, key=len, reverse=True):
+        body = r"\s+".join(re.escape(word) for word in name.split())
+        parts.append(body + (r"s?" if plural and name[-1].isalpha() and name[-1] != "s" else ""))
+    return re.compile(rf"{after}(?<![\w&-])(?P<name>{'|'.join(parts)})(?![\w&]|-[A-Z0-9])", flags)
+
+
+def _ordered(entities: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    rank = {cls: i for i, cls in enumerate(CLASS_ORDER)}
+    return tuple(sorted(entities.items(), key=lambda item: (rank.get(item[1], len(rank)), item[0])))

@@ -1,0 +1,271 @@
+"""Judge a claim against the recorded facts: supported, contradicted, disputed or unknown.
+
+A claim is *supported* when a value the graph prefers agrees with it, *disputed* when only a
+value the graph ranks below another agrees (the sources disagree and the graph says which it
+prefers and why), *contradicted* when the graph records values for it and none agrees, and
+*unknown* when the graph records nothing to compare it with. Where a field has several values
+and none is preferred, agreeing with one of them is disputed too.
+
+Numbers agree when the ranges they stand for overlap. A written figure stands for a range: "87
+million" is 86.5 to 87.5 million, "more than 2,500" anything above 2,500, "nearly 3:1" 2.7 to
+3. A recorded "more than X" is read as X to 1.25 X, so that a source's lower bound does not
+confirm any figure however large.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from mfgkg.check.claims import Claim
+from mfgkg.check.facts import Facts, Recorded
+from mfgkg.check.quantities import Quantity
+from mfgkg.query.names import normalise
+
+VERDICTS = ("supported", "contradicted", "disputed", "unknown")
+OPEN_BOUND = 1.25  # a recorded "more than X" is taken to mean at most 1.25 X
+APPROXIMATE = 0.1  # "about X" is within 10% of X; "nearly X" up to 10% below it
+KINDS = {"federal": {"federal commitment", "award"}, "cost-share": {"cost-share commitment"},
+         "total": {"total investment"}}
+
+
+@dataclass
+class Judged:
+    """The outcome of one claim: verdict, what the graph holds, and the recorded values behind it."""
+
+    verdict: str
+    claim: str
+    graph_value: str | None = None
+    matched: list[Recorded] = field(default_factory=list)
+    alternatives: list[Recorded] = field(default_factory=list)
+    note: str | None = None
+
+
+def interval(value: float, comparator: str, precision: float = 0.0, recorded: bool = False) -> tuple[float, float]:
+    """The range a figure stands for (see the module docstring)."""
+    top = value * OPEN_BOUND if recorded else math.inf
+    return {
+        "exact": (value - precision, value + precision),
+        "more-than": (value + 1e-9, top),
+        "at-least": (value, top),
+        "about": (value * (1 - APPROXIMATE) - precision, value * (1 + APPROXIMATE) + precision),
+        "nearly": (value * (1 - APPROXIMATE), value + 1e-9),
+        "up-to": (0.0, value),
+        "less-than": (0.0, value - 1e-9),
+    }.get(comparator, (value - precision, value + precision))
+
+
+def agrees(number: Quantity, recorded: Recorded) -> bool:
+    """Whether the written figure and the recorded one can both be true. Two ceilings ("up to") are
+    compared as figures: an agreement worth up to $120 million is not one worth up to $154 million."""
+    if number.comparator == recorded.comparator == "up-to":
+        return abs(number.value - float(recorded.value)) <= max(number.precision, 1e-9)
+    low, high = interval(number.value, number.comparator, number.precision)
+    rec_low, rec_high = interval(float(recorded.value), recorded.comparator, recorded=True)
+    return low <= rec_high and rec_low <= high
+
+
+def weigh(values: list[Recorded], matched: list[Recorded], claim: str, shown: str | None,
+          single: bool = True) -> Judged:
+    """The verdict from all recorded values and those agreeing with the claim (see the module docstring)."""
+    if not values:
+        return Judged("unknown", claim, note="the graph records no value for this")
+    preferred = [v for v in values if v.rank == "preferred"]
+    best = preferred or [v for v in values if v.rank == "normal"] or values
+    others = [v for v in values if v not in best]
+    if not matched:
+        return Judged("contradicted", claim, shown, best, others)
+    if any(v in best for v in matched):
+        distinct = {repr(v.value) for v in best}
+        if single and not preferred and len(distinct) > 1:
+            return Judged("disputed", claim, shown, matched, [v for v in values if v not in matched],
+                          "the sources disagree and the graph prefers none of their values")
+        return Judged("supported", claim, shown, matched, [v for v in values if v not in matched])
+    return Judged("disputed", claim, shown, matched, best + [v for v in others if v not in matched],
+                  "agrees only with a value the graph ranks below another")
+
+
+class Judge:
+    """Judges claims against one graph's facts."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+
+    def __call__(self, claim: Claim) -> Judged:
+        return getattr(self, "_" + claim.kind.replace("-", "_"))(claim)
+
+    def label(self, entity: Any) -> str:
+        return self.facts.label(entity) if isinstance(entity, str) else str(entity)
+
+    def _values(self, subject: str | None, prop: str) -> list[Recorded]:
+        return list(self.facts.statements.get((subject or "", prop), []))
+
+    def _show(self, values: list[Recorded], how: Any = None) -> str | None:
+        preferred = [v for v in values if v.rank == "preferred"] or [v for v in values if v.rank == "normal"] or values
+        shown = [how(v) if how else self.label(v.value) for v in preferred]
+        return "; ".join(dict.fromkeys(shown)) or None
+
+    def _headquarters(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "headquarters")
+        wanted = claim.value
+        city = self.label(wanted["city"]) if wanted.get("city") else wanted.get("place")
+        state = self.label(wanted["state"]) if wanted.get("state") else wanted.get("state_name")
+        said = ", ".join(x for x in (city, state) if x)
+
+        def same(recorded: Recorded) -> bool:
+            city = recorded.value
+            state = next((s for s in self.facts.ancestors(city) if self.facts.of_class(s) == "State"), None)
+            names = self.facts.names_of(city)
+            state_names = self.facts.names_of(state) if state else set()
+            ok = True
+            if wanted.get("city"):
+                ok &= wanted["city"] == city
+            if wanted.get("place"):
+                place = normalise(wanted["place"])
+                ok &= place in names or (place in state_names and not wanted.get("state_name"))
+            if wanted.get("state"):
+                ok &= wanted["state"] == state
+            if wanted.get("state_name"):
+                ok &= _state_written(wanted["state_name"], state_names)
+            return bool(ok)
+
+        matched = [v for v in values if same(v)]
+        return weigh(values, matched, f"{self.label(claim.subject)} is headquartered in {said}", self._show(values))
+
+    def _founded(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "foundingDate")
+        matched = [v for v in values if v.value == claim.value]
+        return weigh(values, matched, f"{self.label(claim.subject)} was established in {claim.value}",
+                     self._show(values))
+
+    def _chain(self, institute: str | None, props: tuple[str, ...]) -> tuple[list[Recorded], set[str]]:
+        values = [v for p in props for v in self._values(institute, p)]
+        return values, {a for v in values for a in self.facts.ancestors(v.value)}
+
+    def _sponsor(self, claim: Claim) -> Judged:
+        values, chain = self._chain(claim.subject, ("sponsor", "managingOffice"))
+        funders = {a for c in self.facts.commitments.get(claim.subject or "", []) if c.detail.get("funder")
+                   for a in self.facts.ancestors(c.detail["funder"])}
+        said = f"{self.label(claim.subject)} is sponsored by {self.label(claim.value)}"
+        if claim.value in chain or claim.value in funders:
+            matched = [v for v in values if claim.value in self.facts.ancestors(v.value)] or values
+            return weigh(values, matched, said, self._show(values), single=False)
+        return weigh(values, [], said, self._show(values), single=False)
+
+    def _managing_office(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "managingOffice")
+        said = f"{self.label(claim.subject)} is managed by {self.label(claim.value)}"
+        if not values:
+            sponsors = self._values(claim.subject, "sponsor")
+            if any(v.value in self.facts.ancestors(claim.value) for v in sponsors):
+                return Judged("unknown", said, self._show(sponsors),
+                              note="the graph records the sponsor but no managing office below it")
+            return self._sponsor(claim)
+        matched = [v for v in values if claim.value in self.facts.ancestors(v.value)]
+        return weigh(values, matched, said, self._show(values))
+
+    def _lead_organization(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "leadOrganization")
+        wanted = self.facts.names_of(claim.value) if claim.value.startswith("http") else {normalise(claim.value)}
+        matched = [v for v in values if v.value == claim.value or wanted & self.facts.names_of(v.value)]
+        return weigh(values, matched, f"{self.label(claim.subject)} is led by {self.label(claim.value)}",
+                     self._show(values))
+
+    def _technology_area(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "technologyArea")
+        matched = [v for v in values
+                   if claim.value in self.facts.ancestors(v.value) or v.value in self.facts.ancestors(claim.value)]
+        return weigh(values, matched, f"{self.label(claim.subject)} works on {self.label(claim.value)}",
+                     self._show(values), single=False)
+
+    def _law_date(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "legislationDate")
+        matched = [v for v in values if v.value == claim.value]
+        return weigh(values, matched, f"{self.label(claim.subject)} was enacted in {claim.value}",
+                     self._show(values))
+
+    def _plan_structure(self, claim: Claim) -> Judged:
+        part = claim.qualifiers["part"]
+        number: Quantity = claim.value
+        said = f"{self.label(claim.subject) if claim.subject else 'the plan'} has {number.text} {part}"
+        plan = self.facts.plans.get(claim.subject or "")
+        if plan is None or not plan.value.get(part):
+            return Judged("unknown", said, note=f"the graph records no {part} for this plan")
+        recorded = Recorded(plan.value[part], plan.rank, cites=plan.cites)
+        return weigh([recorded], [recorded] if agrees(number, recorded) else [], said, str(plan.value[part]))
+
+    def _institute_count(self, claim: Claim) -> Judged:
+        number: Quantity = claim.value
+        values = self._values(claim.subject, "reportedInstituteCount")
+        matched = [v for v in values if agrees(number, v)]
+        return weigh(values, matched, f"{self.label(claim.subject)} counts {number.text} institutes",
+                     self._show(values))
+
+    def _metric(self, claim: Claim) -> Judged:
+        number: Quantity = claim.value
+        year = claim.qualifiers.get("fiscal_year")
+        scope = claim.qualifiers.get("scope")
+        where = f" at {self.label(scope)}" if scope else ""
+        said = f"{self.label(claim.subject)}{where}, FY{year or '?'}: {number.text}"
+        if year is None:
+            return Judged("unknown", said, note="the sentence gives no fiscal year to check the figure against")
+        values = [v for (metric, fy, sc), found in self.facts.observations.items()
+                  if metric == claim.subject and fy == year and (sc == scope if scope else "/network/" in sc)
+                  for v in found]
+        matched = [v for v in values if agrees(number, v)]
+        return weigh(values, matched, said, self._show(values, _figure))
+
+    def _funding(self, claim: Claim) -> Judged:
+        number: Quantity = claim.value
+        funder, kind, year = (claim.qualifiers.get(k) for k in ("funder", "kind", "year"))
+        said = (f"{self.label(claim.subject)} received {number.text}"
+                + (f" from {self.label(funder)}" if funder else "")
+                + (f" ({kind})" if kind else "") + (f" in {year}" if year else ""))
+        candidates = []
+        for recorded in self.facts.commitments.get(claim.subject or "", []):
+            detail = recorded.detail
+            if funder:
+                given = detail.get("funder")
+                if not given or not (funder in self.facts.ancestors(given) or given in self.facts.ancestors(funder)):
+                    continue
+            if kind and detail["kind"] not in KINDS[kind]:
+                continue
+            if year and year not in {detail.get("start"), detail.get("end"), detail.get("fiscal_year")} \
+                    and any(detail.get(k) for k in ("start", "end", "fiscal_year")):
+                continue
+            candidates.append(recorded)
+        if not candidates:
+            return Judged("unknown", said, note="the graph records no commitment to compare with")
+        matched = [v for v in candidates if agrees(number, v)]
+        judged = weigh(candidates, matched, said, None, single=False)
+        if judged.verdict == "supported" and all(v.detail.get("alternative_to") for v in judged.matched):
+            judged.verdict, judged.note = "disputed", "agrees only with an alternative figure for a commitment"
+        judged.graph_value = "; ".join(_commitment(v, self) for v in (judged.matched or candidates)[:6])
+        return judged
+
+
+def _figure(recorded: Recorded) -> str:
+    """A recorded figure as people write it: "more than 2,500", "nearly 3:1", "USD 307,000,000"."""
+    value = float(recorded.value)
+    unit = recorded.detail.get("unit")
+    words = {"exact": "", "more-than": "more than ", "at-least": "at least ", "about": "about ",
+             "nearly": "nearly ", "up-to": "up to "}.get(recorded.comparator, "")
+    if unit == "ratio":
+        return f"{words}{value:g}:1"
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return f"{words}{'USD ' if unit == 'usd' else ''}{text}"
+
+
+def _commitment(recorded: Recorded, judge: Judge) -> str:
+    detail = recorded.detail
+    funder = f" from {judge.label(detail['funder'])}" if detail.get("funder") else ""
+    years = "-".join(str(detail[k]) for k in ("start", "end") if detail.get(k))
+    return (f"{_figure(Recorded(recorded.value, comparator=recorded.comparator, detail={'unit': 'usd'}))}"
+            f" {detail['kind']}{funder}" + (f" ({years})" if years else ""))
+
+
+def _state_written(written: str, state_names: set[str]) -> bool:
+    """Whether a state written after a city ("Ohio", "OH", "Calif.") names the recorded state."""
+    key = normalise(written).rstrip(".")
+    return key in state_names or any(name.startswith(key) and len(key) >= 3 for name in state_names)
