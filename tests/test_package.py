@@ -8,6 +8,7 @@ file, so nothing is downloaded.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,10 +79,14 @@ def test_build_validate_query_and_export_answer_as_the_checkout(venv, elsewhere,
     for name in ("mfgkg.nt", "mfgkg.ttl", "mfgkg.jsonld"):
         assert (cwd / "out" / name).read_bytes() == (tmp_path / "checkout" / name).read_bytes(), name
 
-    commands = [["validate"], ["query", "institutes", "-p", "agency=DOE", "--format", "csv"]]
+    brief = cwd / "brief.md"
+    brief.write_text("America Makes is based in Youngstown, Ohio, and works on additive manufacturing.\n")
+    commands = [["validate"], ["query", "institutes", "-p", "agency=DOE", "--format", "csv"],
+                ["check", str(brief), "--format", "json"]]
     for args in commands:
         assert run(installed, *args, cwd=cwd, env=env) == run_checkout(*args).stdout, args
     assert "PowerAmerica" in run(installed, *commands[1], cwd=cwd, env=env)
+    assert [f["verdict"] for f in json.loads(run(installed, *commands[2], cwd=cwd, env=env))] == ["supported"] * 2
 
     run(installed, "export", "--format", "graphml", "--out", "funding.graphml", cwd=cwd, env=env)
     assert run_checkout("export", "--format", "graphml", "--out", str(tmp_path / "funding.graphml")).returncode == 0
