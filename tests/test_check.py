@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import ROOT
 from mfgkg.check import VERDICTS, Checker, sentence_verdict
-from mfgkg.check.evaluate import read_labelled, score
+from mfgkg.check.evaluate import read_labelled, recorded_statements, score
 from mfgkg.check.quantities import quantities
 from mfgkg.check.text import sentences
 from mfgkg.errors import InputError
@@ -157,6 +158,43 @@ def test_every_network_figure_written_as_recorded_agrees_with_the_graph(checker)
                 "supported", "disputed"), said
             checked += 1
     assert checked >= 40
+
+
+def test_no_statement_the_graph_records_is_contradicted_by_it(kg, checker):
+    """Every key fact (a sourced statement in the editors' words) is true by the graph's own sources,
+    so checking them all is a test of precision on real prose: none may come out contradicted."""
+    texts = recorded_statements(lambda query: kg.run_sparql(query).records(), checker)
+    assert len(texts) >= 200
+    verdicts: Counter[str] = Counter()
+    wrong = []
+    for text in texts:
+        for finding in checker.check(text):
+            verdicts[finding.verdict] += 1
+            if finding.verdict == "contradicted":
+                wrong.append((text, finding.claim, finding.graph_value))
+    assert wrong == []
+    assert verdicts["supported"] >= 50
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    # money that is not a commitment to the institute is left unchecked
+    ("PowerAmerica. In August 2018 PowerAmerica announced a $20M funding round covering six projects.", ["metric"]),
+    ("LIFT. The LIFT-funded braking project led to an $89M Army production contract.", []),
+    ("LIFT. As of end-FY2023, DoD reported $103M base federal funding committed to LIFT.", []),
+    # a date's day and a report year's range are not counts
+    ("REMADE. The fifth round, announced 1 December 2021, funded 23 projects worth $33M.", ["metric"]),
+    ("NIIMBL. The 2020-21 annual report counts over 185 members.", ["metric"]),
+    # an agency's institutes are not the network's
+    ("The FY2020 report to Congress says DOE ran five institutes that year.", ["metric"]),
+    # an agency named without a word tying it to the institute is no sponsor claim
+    ("FDA, with NIST, took part in NIIMBL-funded projects.", []),
+    # a code block and a table are not prose
+    ("```\nLIFT is based in Cleveland.\n```\n\n| LIFT | Cleveland, Ohio |\n", []),
+])
+def test_what_is_not_a_checkable_claim_is_not_contradicted(checker, text, kinds):
+    findings = checker.check(text)
+    assert [f.kind for f in findings] == kinds
+    assert all(f.verdict == "unknown" for f in findings)
 
 
 # ---- comparators, the issue's example ----------------------------------------------------------

@@ -61,7 +61,7 @@ class Checker:
 
     def check(self, text: str) -> list[Finding]:
         """Every checkable claim in ``text`` (plain text or Markdown), in document order."""
-        context = Context(units=self.units)
+        context = Context(units=self.units, within=self.facts.ancestors)
         findings: list[Finding] = []
         for sentence in sentences(text):
             findings += self.check_sentence(sentence, context)

@@ -8,7 +8,7 @@ precision and recall are then counted per verdict. The labelled sets live in
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,18 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
     import yaml
 
     return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
+
+
+def recorded_statements(run: Callable[[str], list[dict[str, Any]]], checker: Checker) -> list[str]:
+    """The graph's key facts (sourced statements in the editors' words) as prose to check: all true by
+    the graph's own sources, so none should come out contradicted. A statement about an institute is
+    preceded by the institute's name, as an article about it would name it first.
+
+    ``run`` answers a SPARQL query with row dicts (``lambda q: kg.run_sparql(q).records()``).
+    """
+    rows = run("SELECT ?s ?text WHERE { ?s <https://w3id.org/mfgkg/ontology#keyFact> ?text } ORDER BY ?s ?text")
+    return [f"{checker.facts.label(row['s'])}. {row['text']}" if checker.facts.of_class(row["s"]) == "Institute"
+            else row["text"] for row in rows]
 
 
 def score(checker: Checker, items: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Score], list[tuple[Any, str]]]:

@@ -32,7 +32,12 @@ _SCALE = r"(?:\s*(?:thousand|million|billion|mn|bn|mil)\b|(?<=\d)[kKmMbB]\b)"
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
 _COMPARATOR = "|".join(sorted((re.escape(w) for words in COMPARATOR_WORDS.values() for w in words),
                               key=len, reverse=True))
-_PATTERNS = (
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_PATTERNS = (  # read in this order; "date" and "year-range" only keep their digits from being read as counts
+    ("month-year", re.compile(rf"\b{_MONTH}\s+(?P<n>(?:19|20)\d\d)\b")),
+    ("date", re.compile(rf"\b(?P<n>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?=\s|,|$)|\b{_MONTH}\s+(?P<d>\d{{1,2}})"
+                        r"(?:st|nd|rd|th)?\b")),
+    ("year-range", re.compile(r"\b(?P<n>(?:19|20)\d\d)\s*[-\u2013/]\s*(?:(?:19|20)\d\d|\d\d)\b")),
     ("fiscal-year", re.compile(r"\b(?:FY\s?|fiscal(?:\s+year)?\s+)(?P<n>(?:19|20)\d{2}|\d{2})\b", re.I)),
     ("usd", re.compile(rf"(?:US\s?\$|\$|USD\s?)(?P<n>{_NUMBER})(?P<scale>{_SCALE})?", re.I)),
     ("usd", re.compile(rf"\b(?P<n>{_NUMBER})(?P<scale>{_SCALE})?\s+(?:US\s+)?dollars\b", re.I)),
@@ -48,7 +53,8 @@ _AFTER = re.compile(r"^\s*(?:or|and)\s+(more|over|above|fewer|less|under)\b", re
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number in a sentence: ``unit`` is usd, count, ratio, year or fiscal-year."""
+    """A number in a sentence: ``unit`` is usd, count, ratio, year, month-year ("December 2021": a date,
+    never a fiscal year), fiscal-year, or date and year-range (kept only so their digits are not counts)."""
 
     value: float
     unit: str
@@ -75,7 +81,7 @@ def quantities(sentence: str) -> list[Quantity]:
 
 
 def _read(sentence: str, unit: str, match: re.Match[str]) -> Quantity | None:
-    raw = match.group("n")
+    raw = match.group("n") or match.group("d")
     if raw.lower() in WORD_NUMBERS:
         value, precision = float(WORD_NUMBERS[raw.lower()]), 0.0
     else:
@@ -85,7 +91,7 @@ def _read(sentence: str, unit: str, match: re.Match[str]) -> Quantity | None:
     if unit == "fiscal-year":
         value = value + 2000 if value < 100 else value
         return Quantity(value, unit, "exact", match.start(), match.end(), match.group(0))
-    if unit == "year":
+    if unit in ("year", "month-year", "year-range", "date"):
         return Quantity(value, unit, "exact", match.start(), match.end(), match.group(0))
     scale = (match.groupdict().get("scale") or "").strip().lower()
     if scale:

@@ -1,8 +1,8 @@
 """Read a document and cut it into sentences with their character spans.
 
-Markdown markup (headings, emphasis, links, list markers, code fences) is blanked out with
-spaces rather than removed, so every span indexes the text as given: a reader can highlight
-the sentence in the original file.
+Markdown markup (headings, emphasis, links, list markers) is blanked out with spaces rather than
+removed, and so are code blocks and table rows, which are not prose; so every span indexes the
+text as given, and a reader can highlight the sentence in the original file.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ ABBREVIATIONS = frozenset({"u.s", "dr", "mr", "mrs", "ms", "st", "inc", "corp", 
                            "i.e", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                            "nov", "dec", "fig", "approx", "gov", "dept", "sec", "pub", "l", "div", "u.s.c"})
 _MARKUP = [
+    re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S),  # code blocks: code, not prose
+    re.compile(r"^ {0,3}\|.*$", re.M),  # table rows: cells, not sentences
     re.compile(r"^ {0,3}#{1,6}[ \t]", re.M),  # headings
     re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M),  # list markers
     re.compile(r"^ {0,3}>[ \t]?", re.M),  # block quotes

@@ -8,8 +8,8 @@ and none is preferred, agreeing with one of them is disputed too.
 
 Numbers agree when the ranges they stand for overlap. A written figure stands for a range: "87
 million" is 86.5 to 87.5 million, "more than 2,500" anything above 2,500, "nearly 3:1" 2.7 to
-3. A recorded "more than X" is read as X to 1.25 X, so that a source's lower bound does not
-confirm any figure however large.
+3. A recorded "more than X" is read as X to 1.25 X, and a recorded "up to X" (a ceiling) as 0.9 X
+to X, so that a source's bound does not confirm any figure however far from it.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ def interval(value: float, comparator: str, precision: float = 0.0, recorded: bo
         "exact": (value - precision, value + precision),
         "more-than": (value + 1e-9, top),
         "at-least": (value, top),
-        "about": (value * (1 - APPROXIMATE) - precision, value * (1 + APPROXIMATE) + precision),
+        "about": (value * (1 - APPROXIMATE), value * (1 + APPROXIMATE)),
         "nearly": (value * (1 - APPROXIMATE), value + 1e-9),
-        "up-to": (0.0, value),
+        "up-to": (value * (1 - APPROXIMATE) if recorded else 0.0, value),
         "less-than": (0.0, value - 1e-9),
     }.get(comparator, (value - precision, value + precision))
 
@@ -64,6 +64,17 @@ def agrees(number: Quantity, recorded: Recorded) -> bool:
     low, high = interval(number.value, number.comparator, number.precision)
     rec_low, rec_high = interval(float(recorded.value), recorded.comparator, recorded=True)
     return low <= rec_high and rec_low <= high
+
+
+def same_figure(number: Quantity, recorded: Recorded) -> bool:
+    """Whether a written figure is the recorded one: "$70M" or "about $140M" and a recorded figure
+    close to it, or the same bound ("over $321M", a recorded "more than $321M"). Other bounds are
+    never the same figure as anything: "up to $120M" agrees with too much to say which it is."""
+    plain = number.comparator in ("exact", "about") and recorded.comparator != "up-to"
+    if not plain and number.comparator != recorded.comparator:
+        return False
+    value = float(recorded.value)
+    return abs(number.value - value) <= max(number.precision, 0.02 * value)
 
 
 def weigh(values: list[Recorded], matched: list[Recorded], claim: str, shown: str | None,
@@ -238,11 +249,26 @@ class Judge:
         if not candidates:
             return Judged("unknown", said, note="the graph records no commitment to compare with")
         matched = [v for v in candidates if agrees(number, v)]
-        judged = weigh(candidates, matched, said, None, single=False)
-        if judged.verdict == "supported" and all(v.detail.get("alternative_to") for v in judged.matched):
-            judged.verdict, judged.note = "disputed", "agrees only with an alternative figure for a commitment"
-        judged.graph_value = "; ".join(_commitment(v, self) for v in (judged.matched or candidates)[:6])
-        return judged
+        if not matched:
+            elsewhere = [v for v in self.facts.commitments.get(claim.subject or "", []) if same_figure(number, v)]
+            if elsewhere:
+                return Judged("unknown", said, "; ".join(_commitment(v, self) for v in elsewhere[:6]),
+                              alternatives=elsewhere,
+                              note="the amount agrees with a recorded commitment of another funder, kind or year")
+            if not ((funder or kind) and year):
+                return Judged("unknown", said, "; ".join(_commitment(v, self) for v in candidates[:6]),
+                              alternatives=candidates,
+                              note="no recorded commitment agrees, and the sentence does not say which one it means "
+                                   "(a funder or kind, and a year)")
+        # Commitments are separate facts; rank only orders the alternative figures for one of them.
+        standing = [v for v in matched if v.rank != "deprecated" and not v.detail.get("alternative_to")]
+        shown = "; ".join(_commitment(v, self) for v in (standing or matched or candidates)[:6])
+        if standing:
+            return Judged("supported", said, shown, standing, [v for v in candidates if v not in standing])
+        if matched:
+            return Judged("disputed", said, shown, matched, [v for v in candidates if v not in matched],
+                          "agrees only with an alternative figure the graph ranks below another")
+        return Judged("contradicted", said, shown, [], candidates)
 
 
 def _figure(recorded: Recorded) -> str:
