@@ -197,6 +197,24 @@ def test_what_is_not_a_checkable_claim_is_not_contradicted(checker, text, kinds)
     assert all(f.verdict == "unknown" for f in findings)
 
 
+def test_every_goal_is_found_at_its_place_and_at_no_other(checker):
+    """For each plan with an edition and each goal: "Goal N of the EDITION plan is to LABEL" is
+    supported at the goal's own place and contradicted at the next one."""
+    checked = 0
+    for plan, goals in checker.facts.goals.items():
+        edition = checker.facts.plans[plan].detail.get("edition")
+        if not edition or checker.facts.of_class(plan) != "StrategicPlan":
+            continue
+        for position, goal in goals.items():
+            label = goal.value.rstrip(".")
+            label = label[0].lower() + label[1:]
+            other = position % len(goals) + 1
+            assert verdict(checker, f"Goal {position} of the {edition} plan is to {label}.") == "supported"
+            assert verdict(checker, f"Goal {other} of the {edition} plan is to {label}.") == "contradicted"
+            checked += 1
+    assert checked == 8
+
+
 # ---- comparators, the issue's example ----------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected", "held"), [

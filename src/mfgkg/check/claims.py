@@ -41,6 +41,9 @@ TECHNOLOGY_WORDS = re.compile(r"\b(?:focus(?:es|ed|ing)?|speciali[sz](?:es|ed|in
                               r"working\s+on|(?:technology|focus)\s+areas?(?:\s+is|\s+are)?|advanc(?:e|es|ing)|"
                               r"develop(?:s|ing)?|research(?:es)?|concentrat\w*|cent(?:er|re)d?\s+on|institute\s+for|"
                               r"targets?|is\s+about)\b|\w-focused\b", re.I)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+GOAL_PLACE = re.compile(rf"\bgoal\s+(?P<n>[1-9])\b|\b(?P<ordinal>{'|'.join(ORDINALS)})\s+(?:strategic\s+)?goal\b",
+                        re.I)
 GOAL_WORDS = re.compile(r"^\s*(?:strategic\s+|broad\s+|overarching\s+|main\s+|core\s+)?"
                         r"(?P<part>goals?|pillars?|objectives?)\b", re.I)
 KIND_WORDS = (  # what kind of money a sentence speaks of, nearest the amount
@@ -123,7 +126,7 @@ def read_claims(sentence: str, mentions: list[Mention], numbers: list[Quantity],
     numbers = [q for q in numbers if not any(_names(q, m, sentence) for m in mentions)]
     used: set[int] = set()
     claims: list[Claim] = []
-    for rule in (_law_dates, _plan_structure, _metrics, _funding, _founded, _headquarters, _sponsor, _lead,
+    for rule in (_law_dates, _goal_place, _plan_structure, _metrics, _funding, _founded, _headquarters, _sponsor, _lead,
                  _technology):
         claims += rule(sentence, mentions, numbers, used, context)
     return claims
@@ -180,6 +183,26 @@ def _plan(mentions: list[Mention], context: Context | None = None) -> Mention | 
     if plans:
         return plans[0]
     return context.last.get("StrategicPlan") if context else None
+
+
+def _goal_place(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
+                context: Context) -> list[Claim]:
+    """A goal's place in a plan ("Goal 3 of the 2019 plan", "the second goal"): the claim holds the
+    place and the sentence's other words, which the verdict matches against the plan's goals."""
+    place = GOAL_PLACE.search(sentence)
+    plan = _plan(mentions, context)
+    if not place or plan is None:
+        return []
+    for number in numbers:
+        if place.start() <= number.start < place.end():
+            used.add(id(number))
+    position = int(place.group("n")) if place.group("n") else ORDINALS[place.group("ordinal").lower()]
+    rest = sentence[:place.start()] + " " + sentence[place.end():]
+    for mention in sorted((m for m in mentions if m.start >= place.end() or m.end <= place.start()),
+                          key=lambda m: -m.start):
+        shift = 0 if mention.end <= place.start() else place.start() - place.end() + 1
+        rest = rest[:mention.start + shift] + rest[mention.end + shift:]
+    return [Claim("goal-place", plan.of("StrategicPlan", "NationalStrategy"), position, [plan], {"words": rest})]
 
 
 def _plan_structure(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],

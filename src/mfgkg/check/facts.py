@@ -15,7 +15,7 @@ from typing import Any
 
 from mfgkg.query.names import normalise
 
-QUERIES = ("names", "statements", "commitments", "observations", "sources", "hierarchy", "plans")
+QUERIES = ("names", "statements", "commitments", "observations", "sources", "hierarchy", "plans", "goals")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Facts:
     commitments: dict[str, list[Recorded]] = field(default_factory=lambda: defaultdict(list))  # by institute
     observations: dict[tuple[str, int, str], list[Recorded]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[str, Recorded] = field(default_factory=dict)
+    goals: dict[str, dict[int, Recorded]] = field(default_factory=lambda: defaultdict(dict))  # plan -> position
     sources: dict[str, Source] = field(default_factory=dict)
 
     def label(self, entity: str) -> str:
@@ -106,6 +107,11 @@ def load_facts(run: Callable[[str], Iterable[dict[str, Any]]], directory: Path) 
             detail={"edition": row["edition"]}))
         if row["source"]:
             plan.cites.setdefault(row["source"], None)
+    for row in rows["goals"]:
+        goal = facts.goals[row["plan"]].setdefault(int(row["position"]), Recorded(
+            row["label"], "preferred", detail={"goal": row["goal"]}))
+        if row["source"]:
+            goal.cites.setdefault(row["source"], None)
     return facts
 
 

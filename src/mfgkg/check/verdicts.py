@@ -21,7 +21,7 @@ from typing import Any
 from mfgkg.check.claims import Claim
 from mfgkg.check.facts import Facts, Recorded
 from mfgkg.check.quantities import Quantity
-from mfgkg.query.names import normalise
+from mfgkg.query.names import normalise, words
 
 VERDICTS = ("supported", "contradicted", "disputed", "unknown")
 OPEN_BOUND = 1.25  # a recorded "more than X" is taken to mean at most 1.25 X
@@ -206,6 +206,18 @@ class Judge:
         recorded = Recorded(plan.value[part], plan.rank, cites=plan.cites)
         return weigh([recorded], [recorded] if agrees(number, recorded) else [], said, str(plan.value[part]))
 
+    def _goal_place(self, claim: Claim) -> Judged:
+        goals = self.facts.goals.get(claim.subject or "", {})
+        plan = self.label(claim.subject)
+        said = f"goal {claim.value} of {plan} is about: {' '.join(claim.qualifiers['words'].split())}"
+        goal = _best_goal(goals, claim.qualifiers["words"])
+        if goal is None:
+            return Judged("unknown", said, note="the sentence's words match none of the plan's goals clearly")
+        position, recorded = goal
+        shown = f"goal {position}: {recorded.value}"
+        said = f"{recorded.value!r} is goal {claim.value} of {plan}"
+        return weigh([recorded], [recorded] if position == claim.value else [], said, shown)
+
     def _institute_count(self, claim: Claim) -> Judged:
         number: Quantity = claim.value
         values = self._values(claim.subject, "reportedInstituteCount")
@@ -269,6 +281,18 @@ class Judge:
             return Judged("disputed", said, shown, matched, [v for v in candidates if v not in matched],
                           "agrees only with an alternative figure the graph ranks below another")
         return Judged("contradicted", said, shown, [], candidates)
+
+
+def _best_goal(goals: dict[int, Recorded], text: str) -> tuple[int, Recorded] | None:
+    """The goal whose label shares most words with ``text`` (words in half the plan's goals or more,
+    like "manufacturing", do not count), if it shares two or more and no other goal shares as many."""
+    labels = {position: set(words(goal.value)) for position, goal in goals.items()}
+    common = {w for w in set().union(*labels.values()) if 2 * sum(w in ws for ws in labels.values()) >= len(labels)}
+    said = set(words(text)) - common
+    shared = sorted(((len(said & (ws - common)), position) for position, ws in labels.items()), reverse=True)
+    if not shared or shared[0][0] < 2 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        return None
+    return shared[0][1], goals[shared[0][1]]
 
 
 def _figure(recorded: Recorded) -> str:
