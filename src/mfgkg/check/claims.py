@@ -3,9 +3,11 @@
 Each rule looks for one kind of claim: an institute with a place and a word for headquarters,
 with a year and a word for founding, with an agency and a word for sponsoring or managing, with
 an organisation it is led by, with a technology it works on, with an amount of money; a yearly
-network figure next to the metric it counts; a plan with its number of goals or institutes; a
-law with its year. A quantity is read by one claim only. The rules are deliberately narrow:
-a sentence they do not understand gives no claim, not a guess.
+figure next to the metric it counts (and what it covers: the network, an institute, an agency's
+institutes); a plan with its number of goals or institutes, or a goal's place in it; a law with
+its year. A quantity is read by one claim only. The rules are deliberately narrow: names must be
+tied together by words right beside them, and a sentence the rules do not understand gives no
+claim, not a guess.
 """
 
 from __future__ import annotations
@@ -67,12 +69,13 @@ STATE_AFTER_CITY = re.compile(r",\s+(?P<state>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
 CITY_BEFORE_STATE = re.compile(r"(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*),\s*$")
 LEADER_AFTER = re.compile(r"\b(?:led|operated|managed|run|headed)\s+by\s+(?:the\s+)?"
                           r"(?P<name>[A-Z][\w.&'-]*(?:\s+(?:of|for|and|the|[A-Z][\w.&'()-]*))*)")
-YEARS = ("year", "month-year")  # what can date a founding, a law or a commitment
 LEADER_BEFORE = re.compile(r"\b(?:(?:led|operated|managed|run|headed)\s+by|lead\s+organi[sz]ation(?:\s+is|:|,)?)\s+"
                            r"(?:the\s+)?$", re.I)
 LEADER_NEXT = re.compile(r"^(?:\s+(?:leads|led|manages|managed|operates|operated|runs|ran|heads|headed)\b|"
                          r",?\s+(?:is\s+|was\s+)?(?:the|its)\s+lead\b)", re.I)
+YEARS = ("year", "month-year")  # what can date a founding, a law or a commitment
 TECHNOLOGY_NEAR = 60  # characters between an institute and the technology area it is said to work on
+KIND_NEAR = 40  # characters between an amount and the word saying what kind of money it is
 NEAR = 90  # characters between a number and the metric words that say what it counts
 
 
@@ -221,10 +224,6 @@ def _plan_structure(sentence: str, mentions: list[Mention], numbers: list[Quanti
     return claims
 
 
-def _unit_fits(number: Quantity, metric_unit: str) -> bool:
-    return number.unit == metric_unit
-
-
 def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
              context: Context) -> list[Claim]:
     """Network figures: each number paired with the nearest metric words of its unit."""
@@ -277,7 +276,7 @@ def _pairs(numbers: list[Quantity], metrics: list[Mention], used: set[int], cont
         if id(number) in used or number.unit not in ("usd", "count", "ratio") or (number.unit == "usd" and not money):
             continue
         for metric in metrics:
-            if not _unit_fits(number, context.units.get(metric.of("Metric") or "", "")):
+            if number.unit != context.units.get(metric.of("Metric") or ""):
                 continue
             if metric.start >= number.end and metric.start - number.end <= NEAR:
                 scored.append((metric.start - number.end, number.start, number, metric))
@@ -329,8 +328,6 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
                              "year": int(years[0].value) if years else None}))
     return claims
 
-
-KIND_NEAR = 40  # characters between an amount and the word saying what kind of money it is
 
 
 def _assign(owners: dict[int, tuple[float, Any]], amounts: list[Quantity], start: int, end: int, what: Any) -> None:
