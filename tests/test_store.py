@@ -80,6 +80,17 @@ def test_cli_store_option_matches_the_library(loaded, synthetic):
     assert checked.returncode == 0 and checked.stdout.endswith("0 violation(s), 0 warning(s)\n")
 
 
+def test_check_reads_a_store_as_it_reads_the_build(loaded):
+    """`check --store` judges against the store: the grown graph keeps every real fact, so the
+    example brief gets the same findings as against the build of seeds/."""
+    document = str(ROOT / "docs" / "examples" / "brief.md")
+    on_store = mfgkg("check", document, "--store", str(loaded), "--format", "json")
+    on_build = mfgkg("check", document, "--format", "json")
+    assert on_store.returncode == on_build.returncode == 1, on_store.stderr
+    assert json.loads(on_store.stdout) == json.loads(on_build.stdout)
+    assert len(json.loads(on_store.stdout)) == 9
+
+
 def test_readers_share_a_store_while_another_process_holds_it_open(loaded):
     """A process keeps the store open (read-only) while two more open it and query it."""
     holder = subprocess.Popen(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mfgkg.check.claims import Claim, Context, read_claims, resolve
-from mfgkg.check.facts import Facts, Recorded, load_facts
+from mfgkg.check.facts import RANK_ORDER, Facts, Recorded, load_facts
 from mfgkg.check.gazetteer import Gazetteer
 from mfgkg.check.quantities import quantities
 from mfgkg.check.text import Sentence, sentences
@@ -94,7 +94,7 @@ class Checker:
                     continue
                 out[iri] = {"title": source.title, "publisher": source.publisher, "date": source.date,
                             "url": source.url, "at": locator, "iri": iri, "rank": recorded.rank}
-        return list(out.values())
+        return sorted(out.values(), key=lambda s: (RANK_ORDER.get(s["rank"], 3), s["title"], s["iri"]))
 
 
 def sentence_verdict(findings: Iterable[Finding]) -> str:

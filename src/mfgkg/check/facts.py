@@ -40,6 +40,7 @@ class Recorded:
     comparator: str = "exact"
     cites: dict[str, str | None] = field(default_factory=dict)  # source IRI -> locator
     detail: dict[str, Any] = field(default_factory=dict)
+    key: Any = None  # what makes query rows one value: a node's IRI, or the value with its rank
 
 
 @dataclass
@@ -107,6 +108,8 @@ def load_facts(run: Callable[[str], Iterable[dict[str, Any]]], directory: Path) 
             detail={"edition": row["edition"]}))
         if row["source"]:
             plan.cites.setdefault(row["source"], None)
+    for values in (*facts.statements.values(), *facts.commitments.values(), *facts.observations.values()):
+        _in_order(values)
     for row in rows["goals"]:
         goal = facts.goals[row["plan"]].setdefault(int(row["position"]), Recorded(
             row["label"], "preferred", detail={"goal": row["goal"]}))
@@ -115,16 +118,27 @@ def load_facts(run: Callable[[str], Iterable[dict[str, Any]]], directory: Path) 
     return facts
 
 
+RANK_ORDER = {"preferred": 0, "normal": 1, "deprecated": 2}
+
+
+def _in_order(values: list[Recorded]) -> None:
+    """Put recorded values, and each one's citations, in an order independent of the engine's rows:
+    by rank, then by what identifies them; citations by source."""
+    values.sort(key=lambda v: (RANK_ORDER.get(v.rank, 3), str(v.key)))
+    for recorded in values:
+        recorded.cites = dict(sorted(recorded.cites.items()))
+
+
 def _merge(values: list[Recorded], value: Any, row: dict[str, Any], detail: dict[str, Any] | None = None,
            key: Any = None) -> None:
     """Add ``row``'s citation to the recorded value it belongs to (one row per source), or record it."""
     identity = key if key is not None else (value, row["rank"])
     for recorded in values:
-        if recorded.detail.get("_key") == identity:
+        if recorded.key == identity:
             break
     else:
         recorded = Recorded(value, row["rank"], row.get("reason"), (row.get("comparator") or "exact").replace(" ", "-"),
-                            detail={**(detail or {}), "_key": identity})
+                            detail=detail or {}, key=identity)
         values.append(recorded)
     recorded.cites.setdefault(row["source"], row.get("locator"))
 
