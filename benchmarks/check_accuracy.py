@@ -67,7 +67,8 @@ def main() -> None:
             print(f"\n- expected {item['verdict']}, got {got} ({item.get('claim', '?')}): {item['text']}")
         print()
 
-    statements = recorded_statements(lambda query: kg.run_sparql(query).records(), checker)
+    statements = recorded_statements(lambda query: kg.run_sparql(query).records(), checker,
+                                     ROOT / "queries" / "check")
     verdicts = Counter(f.verdict for text in statements for f in checker.check(text))
     print(f"## the graph's own key facts ({len(statements)} sourced statements, all true by its sources)\n")
     print(", ".join(f"{verdicts[v]} {v}" for v in VERDICTS) + " (target: 0 contradicted)\n")

@@ -41,16 +41,17 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
     return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
 
 
-def recorded_statements(run: Callable[[str], list[dict[str, Any]]], checker: Checker) -> list[str]:
+def recorded_statements(run: Callable[[str], list[dict[str, Any]]], checker: Checker, queries: Path) -> list[str]:
     """The graph's key facts (sourced statements in the editors' words) as prose to check: all true by
     the graph's own sources, so none should come out contradicted. A statement about an institute is
     preceded by the institute's name, as an article about it would name it first.
 
-    ``run`` answers a SPARQL query with row dicts (``lambda q: kg.run_sparql(q).records()``).
+    ``run`` answers a SPARQL query with row dicts (``lambda q: kg.run_sparql(q).records()``);
+    ``queries`` is the directory holding ``key-facts.rq`` (``queries/check/``).
     """
-    rows = run("SELECT ?s ?text WHERE { ?s <https://w3id.org/mfgkg/ontology#keyFact> ?text } ORDER BY ?s ?text")
-    return [f"{checker.facts.label(row['s'])}. {row['text']}" if checker.facts.of_class(row["s"]) == "Institute"
-            else row["text"] for row in rows]
+    rows = run((queries / "key-facts.rq").read_text(encoding="utf-8"))
+    return [f"{checker.facts.label(row['subject'])}. {row['text']}"
+            if checker.facts.of_class(row["subject"]) == "Institute" else row["text"] for row in rows]
 
 
 def score(checker: Checker, items: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Score], list[tuple[Any, str]]]:

@@ -156,12 +156,15 @@ class Judge:
 
     def _sponsor(self, claim: Claim) -> Judged:
         values, chain = self._chain(claim.subject, ("sponsor", "managingOffice"))
-        funders = {a for c in self.facts.commitments.get(claim.subject or "", []) if c.detail.get("funder")
-                   for a in self.facts.ancestors(c.detail["funder"])}
         said = f"{self.label(claim.subject)} is sponsored by {self.label(claim.value)}"
-        if claim.value in chain or claim.value in funders:
-            matched = [v for v in values if claim.value in self.facts.ancestors(v.value)] or values
+        if claim.value in chain:
+            matched = [v for v in values if claim.value in self.facts.ancestors(v.value)]
             return weigh(values, matched, said, self._show(values), single=False)
+        funded = [c for c in self.facts.commitments.get(claim.subject or "", [])
+                  if c.detail.get("funder") and claim.value in self.facts.ancestors(c.detail["funder"])]
+        if funded:  # not the sponsor, but money from it is recorded: the commitments are the evidence
+            return Judged("supported", said, self._show(values), funded, values,
+                          note=f"{self.label(claim.value)} funds it; the sponsor is {self._show(values)}")
         return weigh(values, [], said, self._show(values), single=False)
 
     def _managing_office(self, claim: Claim) -> Judged:
