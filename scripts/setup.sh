@@ -13,6 +13,8 @@ missing=()
 for package in "${!PROGRAM[@]}"; do
     command -v "${PROGRAM[$package]}" >/dev/null || missing+=("$package")
 done
+# Debian's own Python makes virtual environments only with python3-venv (which brings ensurepip).
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then
         as_root=()
@@ -42,7 +44,13 @@ if [ ! -f .venv/shacl-tests/manifest.ttl ]; then
 import pathlib, shutil, sys, tarfile
 download = pathlib.Path(sys.argv[1])
 with tarfile.open(next(download.glob("pyshacl-*.tar.gz"))) as archive:
-    archive.extractall(download, filter="data")
+    if hasattr(tarfile, "data_filter"):
+        archive.extractall(download, filter="data")
+    else:  # Pythons before 3.11.4 (Debian 12's 3.11.2) lack extraction filters: allow plain files only
+        members = [m for m in archive.getmembers() if m.isfile() or m.isdir()]
+        if any(m.name.startswith("/") or ".." in pathlib.PurePosixPath(m.name).parts for m in members):
+            sys.exit("error: the pySHACL archive holds a path outside its directory")
+        archive.extractall(download, members=members)
 source = next(download.glob("pyshacl-*/test/resources/sht_tests"))
 target = pathlib.Path(".venv/shacl-tests")
 shutil.rmtree(target, ignore_errors=True)
