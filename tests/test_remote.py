@@ -192,3 +192,20 @@ def test_bound_terms_are_escaped():
         ntriples_term(Term("uri", "http://x> } DROP ALL { <y"))
     text = with_values("# WHERE { in a comment\nSELECT ?x ?param_a WHERE { ?x ?p ?o }", {"param_a": Term("uri", "http://a")})
     assert "WHERE {\n  VALUES (?param_a) { (<http://a>) }\n ?x ?p ?o }" in text
+
+
+def test_a_refused_digest_login_is_one_line_on_every_python():
+    """Regression: Python before 3.11.4 gives the 401 urllib raises itself, after digest auth fails, a
+    text (not bytes) body, and reading it crashed `push` with a traceback instead of one line."""
+    import io
+    from email.message import Message
+    from urllib.error import HTTPError
+
+    from mfgkg.query.sparql_client import _http_error
+
+    for body in (io.StringIO(), io.BytesIO(b"<html>\nAccess denied\n")):
+        error = _http_error("http://127.0.0.1:1/sparql-auth",
+                            HTTPError("http://127.0.0.1:1/sparql-auth", 401, "digest auth failed", Message(), body))
+        assert str(error).startswith("http://127.0.0.1:1/sparql-auth: HTTP 401 digest auth failed (check "
+                                     "MFGKG_SPARQL_USER, MFGKG_SPARQL_PASSWORD, MFGKG_SPARQL_AUTH)")
+    assert str(error).endswith(": Access denied")

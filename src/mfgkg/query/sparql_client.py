@@ -126,9 +126,11 @@ def _exchange(url: str, form: dict[str, str | list[str]], accept: str, deadline:
 def _http_error(url: str, exc: HTTPError) -> StoreError | QueryError:
     """One line: status, reason and the first informative line of the server's text."""
     try:
-        text = exc.read(4096).decode("utf-8", "replace")
+        body = exc.read(4096)
     except (OSError, HTTPException):
-        text = ""
+        body = b""
+    # Python before 3.11.4 gives an error urllib made itself (digest auth refused) an empty text body
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("<")]
     detail = f": {lines[0][:200]}" if lines else ""
     if exc.code == 400:
