@@ -18,9 +18,10 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node
 
 from mfgkg.data.claims import ClaimWriter, Context
+from mfgkg.data.ledger import Figure, LedgerError, reconcile
 from mfgkg.data.namespaces import MFG, PREFIXES, QB, SCHEMA, VOCAB, entity, slugify, vocab
 from mfgkg.data.registry import TYPES, EntityType, build_order
-from mfgkg.data.seeds import Record, Seeds, load
+from mfgkg.data.seeds import Record, Seeds, load, truthy
 from mfgkg.errors import OntologyError, SeedError
 
 # The ontology, its controlled vocabularies, and display labels for borrowed standard terms.
@@ -30,6 +31,10 @@ METRICS_DATASET = URIRef(f"{VOCAB}program-metrics")
 # Derived hierarchy properties: (class, the stated step upwards, the derived reflexive-transitive link).
 HIERARCHIES = ((MFG.FederalAgency, ORG.subOrganizationOf, MFG.withinAgency),
                (MFG.TechnologyArea, SKOS.broader, MFG.withinArea))
+
+# A money relation in the seeds -> its property.
+MONEY_RELATION = {"part-of": MFG.partOf, "increment-of": MFG.incrementOf, "supersedes": MFG.supersedes,
+                  "same-money-as": MFG.sameMoneyAs}
 
 # Seed section -> the IRI path segment its ids become.
 KINDS = {t.section: t.kind for t in TYPES if t.section and t.kind}
@@ -74,6 +79,16 @@ def _values(field: Any) -> list[Any]:
     return [v["value"] if isinstance(v, dict) else v for v in field or []]
 
 
+def _ledger_year(d: dict[str, Any]) -> tuple[int, str] | None:
+    """The year a figure is for: its fiscal year, else the calendar year it starts, else the one it runs to."""
+    if d.get("fiscal_year"):
+        return int(d["fiscal_year"]), "fiscal"
+    for key in ("start_year", "end_year"):
+        if d.get(key):
+            return int(d[key]), "calendar"
+    return None
+
+
 def _split_acronym(name: str) -> tuple[str, str | None]:
     """'National Center for X (NCX)' -> ('National Center for X', 'NCX')."""
     if name.endswith(")") and " (" in name:
@@ -90,6 +105,7 @@ class Builder:
     graph: Graph = field(default_factory=Graph)
     ids: defaultdict[str, dict[str, URIRef]] = field(default_factory=lambda: defaultdict(dict))
     first_acronym: dict[URIRef, Node] = field(default_factory=dict)
+    _by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for prefix, ns in PREFIXES.items():
@@ -405,31 +421,132 @@ class Builder:
         self.claims.cite(node, ctx.cite, ctx)
 
     def funding(self) -> None:
-        g = self.graph
+        """Funding figures, with their money relations, then the ledger over them and the projects' money."""
         for rec in self.seeds.section("funding"):
             d = rec.data
-            node = self.ids["funding"][d["id"]]
-            ctx = self.ctx(rec, rec.file, d["id"], d)
-            self.nary(node, [MFG.FundingCommitment], d, ctx)
-            institute = self.ref("institute", ctx, "institute")(d["institute"])
-            g.add((node, MFG.recipient, institute))
-            if "funder" in d:
-                g.add((node, MFG.funder, self.ref("agency", ctx, "funder")(d["funder"])))
-            g.add((node, MFG.fundingKind, URIRef(vocab("funding-kind", d["kind"]))))
-            g.add((node, MFG.amount, _number(d["amount"])))
-            g.add((node, MFG.currency, Literal(d["currency"])))
-            g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
-            g.add((node, SCHEMA.description, _en(d["description"])))
-            g.add((node, RDFS.label, _en(f"{d['id']}: {d['kind'].replace('-', ' ')}")))
-            for key, prop in (("start_year", MFG.startYear), ("end_year", MFG.endYear)):
-                if key in d:
-                    g.add((node, prop, _year(d[key])))
-            if "start_year" in d and "end_year" in d and d["end_year"] < d["start_year"]:
-                raise SeedError(rec.file, "end_year is before start_year", entity=d["id"], field="end_year")
-            if "fiscal_year" in d:
-                g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
-            if "alternative_to" in d:
-                g.add((node, MFG.alternativeTo, self.ref("funding", ctx, "alternative_to")(d["alternative_to"])))
+            self.funding_figure(self.ids["funding"][d["id"]], d, self.ctx(rec, rec.file, d["id"], d))
+        self.ledger()
+
+    def funding_figure(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
+        """One funding figure: who gets it, who pays, what kind of money, how much, when."""
+        g = self.graph
+        self.nary(node, [MFG.FundingCommitment], d, ctx)
+        g.add((node, MFG.recipient, self.ref("institute", ctx, "institute")(d["institute"])))
+        if d.get("funder"):
+            g.add((node, MFG.funder, self.ref("agency", ctx, "funder")(d["funder"])))
+        g.add((node, MFG.fundingKind, URIRef(vocab("funding-kind", d["kind"]))))
+        g.add((node, MFG.amount, _number(d["amount"])))
+        g.add((node, MFG.currency, Literal(d["currency"])))
+        g.add((node, MFG.comparator, URIRef(vocab("comparator", d.get("comparator", "exact")))))
+        g.add((node, SCHEMA.description, _en(d["description"])))
+        g.add((node, RDFS.label, _en(f"{d['id']}: {d['kind'].replace('-', ' ')}")))
+        for key, prop in (("start_year", MFG.startYear), ("end_year", MFG.endYear)):
+            if key in d:
+                g.add((node, prop, _year(d[key])))
+        if "start_year" in d and "end_year" in d and d["end_year"] < d["start_year"]:
+            raise SeedError(ctx.file, "end_year is before start_year", entity=ctx.entity, field="end_year")
+        if "fiscal_year" in d:
+            g.add((node, MFG.fiscalYear, self.fiscal_year(d["fiscal_year"])))
+        if "alternative_to" in d:
+            g.add((node, MFG.alternativeTo, self.ref("funding", ctx, "alternative_to")(d["alternative_to"])))
+        if d.get("project"):
+            g.add((node, MFG.forProject, self.ids["project"][d["project"]]))
+        for relation in d.get("relations", []):
+            target = self.ref("funding", ctx, "relations")(relation["to"])
+            g.add((node, MONEY_RELATION[relation["relation"]], target))
+
+    def ledger(self) -> None:
+        """The money ledger (:mod:`mfgkg.data.ledger`): the projects' recorded money as figures of their
+        own, then, on every figure, whether totals count it (with its bounds, payer, paying department
+        and year) or why they leave it out."""
+        figures, contexts = [], {}
+        for rec in self.seeds.section("funding"):
+            d = rec.data
+            figures.append(self.ledger_figure(d["id"], d, rec.file))
+            contexts[d["id"]] = (rec.file, d)
+        for rec in self.seeds.section("projects"):
+            for d in self.project_money(rec):
+                self.funding_figure(self.ids["funding"][d["id"]], d, self.ctx(rec, rec.file, d["id"], d))
+                figures.append(self.ledger_figure(d["id"], d, rec.file))
+                contexts[d["id"]] = (rec.file, d)
+        try:
+            entries = reconcile(figures)
+        except LedgerError as error:
+            file, _ = contexts[error.figure]
+            raise SeedError(file, str(error), entity=error.figure, field="relations") from None
+        g = self.graph
+        for figure in figures:
+            node, entry = self.ids["funding"][figure.id], entries[figure.id]
+            g.add((node, MFG.payer, URIRef(vocab("payer", figure.payer))))
+            if figure.department:
+                g.add((node, MFG.payingDepartment, self.ids["agency"][figure.department]))
+            g.add((node, MFG.ledgerStatus, URIRef(vocab("ledger", "counted" if entry.counted else "left-out"))))
+            g.add((node, MFG.ledgerReason, _en(entry.reason)))
+            if entry.counted:
+                g.add((node, MFG.lowerAmount, _number(entry.lower)))
+                if entry.upper is not None:
+                    g.add((node, MFG.upperAmount, _number(entry.upper)))
+                g.add((node, MFG.approximate, Literal(entry.approximate)))
+            year = _ledger_year(contexts[figure.id][1])
+            if year is not None:
+                g.add((node, MFG.ledgerYear, Literal(year[0])))
+                g.add((node, MFG.yearBasis, URIRef(vocab("year-basis", year[1]))))
+
+    def ledger_figure(self, fid: str, d: dict[str, Any], file: str) -> Figure:
+        """A seed funding record as the ledger reads it."""
+        sponsor = truthy(self.records("institutes").get(d["institute"], {}).get("sponsor"))
+        return Figure(
+            id=fid, institute=d["institute"], kind=d["kind"], amount=Decimal(str(d["amount"])),
+            comparator=d.get("comparator", "exact"), funder=d.get("funder"),
+            department=self.department(d["funder"]) if d.get("funder") else None,
+            sponsor_department=self.department(sponsor) if sponsor else None, project=d.get("project"),
+            separate_award=bool(d.get("separate_award")), preferred=d.get("rank", "normal") != "deprecated",
+            alternative_to=d.get("alternative_to"),
+            relations=[(r["relation"], r["to"], r["why"]) for r in d.get("relations", [])])
+
+    def records(self, section: str) -> dict[str, dict[str, Any]]:
+        """A section's records by id, read once."""
+        if section not in self._by_id:
+            self._by_id[section] = {r.data["id"]: r.data for r in self.seeds.section(section)}
+        return self._by_id[section]
+
+    def department(self, agency: str) -> str | None:
+        """The department an agency is part of (itself, for a department), through its preferred parents."""
+        records = self.records("agencies")
+        seen = set()
+        while agency in records and agency not in seen:
+            seen.add(agency)
+            if records[agency].get("kind") == "department":
+                return agency
+            agency = truthy(records[agency].get("parent"))
+        return None
+
+    def project_money(self, rec: Record) -> list[dict[str, Any]]:
+        """A project's recorded federal, cost-share and total money, each as a funding record citing the
+        project's sources."""
+        d = rec.data
+        funders = _values(d.get("funders"))
+        records = []
+        for key, kind, payer in (("federal_usd", "award", "federal"), ("cost_share_usd", "cost-share", "non-federal"),
+                                 ("total_usd", "combined-total", "federal and non-federal")):
+            amount = truthy(d.get(key))
+            if amount is None:
+                continue
+            fid = f"{d['id']}--{key.removesuffix('_usd').replace('_', '-')}"
+            self.ids["funding"][fid] = URIRef(entity("funding", fid))
+            record = {"id": fid, "institute": d["institute"], "kind": kind, "amount": amount, "currency": "USD",
+                      "description": f"The project's {payer} money, as recorded on the project.",
+                      "project": d["id"], "separate_award": d.get("separate_award"), "cite": d.get("cite", []),
+                      "relations": d.get("relations", []) if kind == "award" else []}
+            if kind == "award" and len(funders) == 1:
+                record["funder"] = funders[0]
+            year = truthy(d.get("fiscal_year"))
+            if year is not None:
+                record["fiscal_year"] = year
+            elif d.get("awarded"):
+                record["start_year"] = int(str(truthy(d["awarded"]))[:4])
+            records.append(record)
+        return records
 
     def memberships(self) -> None:
         """Member organizations of institutes: the organization, and its claimed memberOf."""

@@ -38,6 +38,10 @@ DCTERMS = Terms("dcterms")
 RANKS = frozenset({"preferred", "normal", "deprecated"})
 BASES = frozenset({"stated", "curated"})
 COMPARATORS = {"exact", "more-than", "at-least", "about", "nearly", "up-to"}
+# What a funding figure is (the money ledger, mfgkg.data.ledger, reads each kind its own way).
+FUNDING_KINDS = ("award", "annual", "offer", "ceiling", "increase", "cumulative", "cost-share", "combined-total")
+# How one figure's money relates to another's (ontology: mfg:partOf, mfg:incrementOf, mfg:supersedes, mfg:sameMoneyAs).
+MONEY_RELATIONS = ("part-of", "increment-of", "supersedes", "same-money-as")
 UNITS = {"count", "USD", "ratio"}
 ORGANIZATION_KINDS = ("company", "university", "national-lab", "nonprofit", "government", "association", "other")
 
@@ -84,6 +88,10 @@ WEBSITE = F("url", via=SCHEMA.url, to="iri")
 # Sourced statements in the editors' words (a target, an ordinal, a finding), each with its own citations.
 FACTS = F("list", claim=False, sub={"text": F("text", required=True, claim=False), "cite": CITE})
 ABOUT = F("text", via=SCHEMA.description, to="en")
+# Money relations between figures, each with the editors' reading of the source that shows it.
+RELATIONS = F("list", claim=False, sub={"relation": F("str", required=True, claim=False, choices=set(MONEY_RELATIONS)),
+                                       "to": F("slug", required=True, claim=False),
+                                       "why": F("text", required=True, claim=False)})
 
 ACTION = {
     "number": F("str", required=True, claim=False),
@@ -248,8 +256,7 @@ TYPES: tuple[EntityType, ...] = (
         "id": F("slug", required=True, claim=False),
         "institute": F("slug", required=True, claim=False),
         "funder": F("slug", claim=False),
-        "kind": F("str", required=True, claim=False,
-                  choices={"federal-commitment", "cost-share-commitment", "total-investment", "award"}),
+        "kind": F("str", required=True, claim=False, choices=set(FUNDING_KINDS)),
         "amount": F("number", required=True, claim=False),
         "currency": F("str", required=True, claim=False, choices={"USD"}),
         "comparator": F("str", claim=False, choices=COMPARATORS),
@@ -257,6 +264,7 @@ TYPES: tuple[EntityType, ...] = (
         "end_year": F("year", claim=False),
         "fiscal_year": F("year", claim=False),
         "alternative_to": F("slug", claim=False),
+        "relations": RELATIONS,
         "description": F("text", required=True, claim=False),
         **PROVENANCE, **RANKED,
     }),
@@ -354,6 +362,9 @@ TYPES: tuple[EntityType, ...] = (
         "federal_usd": F("number", via=MFG.federalAmount, to="number"),
         "cost_share_usd": F("number", via=MFG.costShareAmount, to="number"),
         "total_usd": F("number", via=MFG.totalAmount, to="number"),
+        # The project's money in the ledger: inside an institute figure (relations), or its own award (why).
+        "relations": RELATIONS,
+        "separate_award": F("text", claim=False),
         "description": F("text", via=SCHEMA.description, to="en"),
         "website": WEBSITE,
         **PROVENANCE,

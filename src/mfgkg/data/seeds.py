@@ -319,3 +319,11 @@ def check_cites(value: Any, file: str, entity: str, key: str) -> list[dict[str, 
             raise SeedError(file, f"bad citation {item!r}: use a source id or {{src: id, at: locator}}",
                             entity=entity, field=key)
     return out
+
+
+def truthy(value: Any) -> Any:
+    """A field's value, or the value of its preferred (else first) claim when it is written as claims."""
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "value" in value[0]:
+        preferred = [c for c in value if c.get("rank") == "preferred"] or value
+        return preferred[0]["value"]
+    return value

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mfgkg.data.registry import BY_NAME
-from mfgkg.data.seeds import Record, Seeds, load
+from mfgkg.data.seeds import Record, Seeds, load, truthy
 from mfgkg.errors import MfgkgError
 
 SOURCE = "synthetic-data"
@@ -43,21 +43,13 @@ class Base:
 
 
 def _base(seeds: Seeds) -> Base:
-    institutes = [(d["id"], _truthy(d["sponsor"]), list(_truthy(d.get("technology_areas", [])) or []))
-                  for d in (r.data for r in seeds.section("institutes")) if _truthy(d["status"]) == "established"]
+    institutes = [(d["id"], truthy(d["sponsor"]), list(truthy(d.get("technology_areas", [])) or []))
+                  for d in (r.data for r in seeds.section("institutes")) if truthy(d["status"]) == "established"]
     years = sorted({int(r.data["fiscal_year"]) for r in seeds.section("observations")})
     metrics = [(r.data["id"], r.data["unit"]) for r in seeds.section("metrics")]
     if not institutes or not years or not metrics:
         raise MfgkgError(f"{seeds.root}: no established institutes, fiscal years or metrics to grow from")
     return Base(sorted(institutes), years, sorted(metrics))
-
-
-def _truthy(value: Any) -> Any:
-    """A field's value, or the value of its preferred (else first) claim when it is written as claims."""
-    if isinstance(value, list) and value and isinstance(value[0], dict) and "value" in value[0]:
-        preferred = [c for c in value if c.get("rank") == "preferred"] or value
-        return preferred[0]["value"]
-    return value
 
 
 CITE = [{"src": SOURCE}]
