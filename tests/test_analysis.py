@@ -34,10 +34,10 @@ def funding() -> nx.DiGraph:
     node(g, "I4", "Institute")
     node(g, "T1", "TechnologyArea")
     node(g, "T2", "TechnologyArea")
-    g.add_edge("A", "I1", relation="funds and sponsors", commitments=2, max_federal_usd=10.0)
+    g.add_edge("A", "I1", relation="funds and sponsors", commitments=2, federal_lower_usd=10.0, federal_upper_usd=10.0)
     g.add_edge("A", "I2", relation="sponsors")
-    g.add_edge("B", "I1", relation="funds", commitments=1, max_federal_usd=20.0)
-    g.add_edge("B", "I3", relation="funds and sponsors", commitments=1, max_federal_usd=5.0)
+    g.add_edge("B", "I1", relation="funds", commitments=1, federal_lower_usd=20.0, federal_upper_usd=None)
+    g.add_edge("B", "I3", relation="funds and sponsors", commitments=1, federal_lower_usd=0.0, federal_upper_usd=5.0)
     for institute, area in (("I1", "T1"), ("I2", "T1"), ("I2", "T2"), ("I3", "T2")):
         g.add_edge(institute, area, relation="works in")
     return g
@@ -67,28 +67,31 @@ def plan() -> nx.DiGraph:
 
 
 def records(frame) -> list[dict]:
-    return frame.to_dict("records")
+    """Rows as plain dicts; a missing number (NaN, as pandas stores None in a float column) is None."""
+    return [{k: None if isinstance(v, float) and v != v else v for k, v in row.items()}
+            for row in frame.to_dict("records")]
 
 
 def test_funding_by_agency(funding):
     assert records(analysis.funding_by_agency(funding)) == [
         {"agency": "A", "department": "A", "institutes_sponsored": 2, "institutes_funded": 1, "commitments": 2,
-         "largest_figures_usd": 10.0},
+         "federal_lower_usd": 10.0, "federal_upper_usd": 10.0},
         {"agency": "B", "department": "B", "institutes_sponsored": 1, "institutes_funded": 2, "commitments": 2,
-         "largest_figures_usd": 25.0},
+         "federal_lower_usd": 20.0, "federal_upper_usd": None},
     ]
 
 
 def test_funding_by_technology_and_state(funding):
     assert records(analysis.funding_by_technology(funding)) == [
         {"technology": "T1", "institutes": 2, "institute_names": "I1 | I2", "sponsors": "A",
-         "largest_figures_usd": 20.0},
+         "federal_lower_usd": 30.0, "federal_upper_usd": None},
         {"technology": "T2", "institutes": 2, "institute_names": "I2 | I3", "sponsors": "A | B",
-         "largest_figures_usd": 5.0},
+         "federal_lower_usd": 0.0, "federal_upper_usd": 5.0},
     ]
-    assert [(r["state"], r["institutes"], r["largest_figures_usd"]) for r in
-            records(analysis.funding_by_state(funding))] == [("X", 2, 20.0), ("Y", 1, 5.0),
-                                                             ("(not recorded)", 1, 0.0)]
+    # I1's money is $10 from A and at least $20 from B: at least $30, with no upper bound.
+    assert [(r["state"], r["institutes"], r["federal_lower_usd"], r["federal_upper_usd"]) for r in
+            records(analysis.funding_by_state(funding))] == [("X", 2, 30.0, None), ("(not recorded)", 1, 0.0, 0.0),
+                                                             ("Y", 1, 0.0, 5.0)]
 
 
 def test_centrality_of_a_star():
@@ -180,9 +183,9 @@ def test_projections_do_not_depend_on_the_order_of_the_engine_rows(kg, monkeypat
 
 def test_projections_of_the_real_graph(kg):
     funding, plan, everything = kg.to_networkx("funding"), kg.to_networkx("plan"), kg.to_networkx("all")
-    assert (funding.number_of_nodes(), funding.number_of_edges()) == (49, 58)
+    assert (funding.number_of_nodes(), funding.number_of_edges()) == (51, 57)
     assert (plan.number_of_nodes(), plan.number_of_edges()) == (70, 91)
-    assert (everything.number_of_nodes(), everything.number_of_edges()) == (595, 841)
+    assert (everything.number_of_nodes(), everything.number_of_edges()) == (596, 842)
     partners = kg.to_networkx("partners")
     assert (partners.number_of_nodes(), partners.number_of_edges()) == (358, 431)
     assert not any(source == target for source, target in everything.edges)
@@ -190,8 +193,10 @@ def test_projections_of_the_real_graph(kg):
     assert (lift["name"], lift["state"], lift["established"], lift["type"]) == ("LIFT", "Michigan", "2014",
                                                                                   "Institute")
     mxd_edge = funding.edges["https://w3id.org/mfgkg/id/agency/dod", "https://w3id.org/mfgkg/id/institute/mxd"]
-    # MxD's $80M (a later account) is an alternative to the preferred $70M, so it is not counted.
-    assert mxd_edge == {"relation": "funds and sponsors", "commitments": 4, "max_federal_usd": 70000000.0}
+    # MxD's $80M (a later account) is an alternative to the preferred $70M, so it is not counted; the 2019
+    # $10M and "at least $20M more" are inside the $60M ceiling, which they raise to at least $30M.
+    assert mxd_edge == {"relation": "funds and sponsors", "commitments": 2, "federal_lower_usd": 100000000.0,
+                        "federal_upper_usd": 130000000.0}
 
 
 def test_real_funding_and_centrality(kg):
@@ -210,25 +215,25 @@ def test_real_funding_and_centrality(kg):
     assert records(analysis.funding_by_technology(funding))[:2] == [
         {"technology": "Digital manufacturing", "institutes": 4,
          "institute_names": "CESMII | CyManII | MxD | SMART USA", "sponsors": "DOC | DoD | DOE",
-         "largest_figures_usd": 495000000.0},
+         "federal_lower_usd": 455000000.0, "federal_upper_usd": 555000000.0},
         {"technology": "Biomanufacturing", "institutes": 3, "institute_names": "BioFabUSA | BioMADE | NIIMBL",
-         "sponsors": "DOC | DoD", "largest_figures_usd": 733000000.0}]
+         "sponsors": "DOC | DoD", "federal_lower_usd": 453400000.0, "federal_upper_usd": None}]
     states = {r["state"]: r["institutes"] for r in records(analysis.funding_by_state(funding))}
     assert (states["North Carolina"], states["New York"], states["Ohio"], states["(not recorded)"]) == (2, 2, 1, 3)
 
 
-def test_departments_roll_up_their_offices_and_keep_kinds_apart(kg):
+def test_departments_roll_up_their_offices_and_reconcile_their_money(kg):
     frame = records(analysis.funding_by_department(kg))
-    assert [(r["department"], r["institutes_sponsored"], r["federal_commitment_usd"], r["award_usd"],
-             r["total_investment_usd"], r["figures"]) for r in frame] == [
-        ("DoD", 9, 2461300000.0, 70000000.0, 446400000.0, 25),
-        ("DOE", 7, 560000000.0, 14000000.0, 0.0, 10),
-        ("DOC", 3, 340000000.0, 529900000.0, 0.0, 7)]
-    by_query = {}
+    assert [(r["department"], r["institutes_sponsored"], r["federal_lower_usd"], r["federal_upper_usd"], r["bound"],
+             r["figures"]) for r in frame] == [
+        ("DoD", 9, 940900000.0, None, "at least", 14),
+        ("DOE", 7, 224000000.0, 504000000.0, "between", 9),
+        ("DOC", 3, 519900000.0, 589900000.0, "between", 6),
+        ("HHS", 0, 51000000.0, 51000000.0, "exact", 1)]
+    by_query: dict[str, float] = {}
     for row in kg.run("funding-by-department").result.records():
-        by_query[row["department"]] = by_query.get(row["department"], 0.0) + float(row["amount"])
-    assert {r["department"]: r["federal_commitment_usd"] + r["award_usd"] + r["total_investment_usd"]
-            for r in frame} == by_query
+        by_query[row["department"]] = by_query.get(row["department"], 0.0) + float(row["lower"])
+    assert {r["department"]: r["federal_lower_usd"] for r in frame} == by_query
 
 
 def test_real_objective_links_agree_with_the_saved_query(kg):
@@ -248,7 +253,9 @@ def test_real_paths_gaps_and_evolution(kg):
         "name": "Strategic Plan for the Manufacturing USA Program", "type": "StrategicPlan",
         "parts_after_removal": 5, "smallest_part": 1}
     gaps = analysis.coverage_gaps(plan, funding, analysis.agencies_without_role(kg))
-    assert gaps.groupby("gap").size().to_dict() == {"objective with no action": 11, "objective with no metric": 11}
+    # DARPA pays for a project but no source gives it a role in the program.
+    assert gaps.groupby("gap").size().to_dict() == {"agency with no role": 1, "objective with no action": 11,
+                                                    "objective with no metric": 11}
     evolution = analysis.plan_evolution(plan)
     assert [(r["edition"], r["goals"], r["objectives"], r["actions"]) for r in records(evolution["editions"])] == [
         ("2019", 4, 0, 0), ("2022", 3, 11, 0), ("2024", 4, 0, 6)]
@@ -286,11 +293,11 @@ def test_analyze_writes_report_and_valid_figures(tmp_path, fmt):
     elif fmt == "md":
         assert "DoD sponsors the most institutes (9)" in report and "](figures/objective_network.png)" in report
         # Regression: every float was printed with no decimals, so centralities and Jaccard values read 0.
-        assert "| DoD | FederalAgency | 9 | 0.188 | 0.591 |" in report
+        assert "| DoD | FederalAgency | 9 | 0.18 | 0.625 |" in report
         assert "| Lockheed Martin | company | 6 |" in report
     else:
         assert "<h2>Coverage gaps</h2>" in report and 'src="figures/metrics_over_years.svg"' in report
-        assert "<td>0.591</td>" in report and "<td>$340,000,000</td>" in report
+        assert "<td>0.625</td>" in report and "<td>$519,900,000</td>" in report
 
 
 @pytest.mark.parametrize(("column", "value", "shown"), [

@@ -40,7 +40,7 @@ def test_headquarters_return_the_preferred_claim_by_default(graph):
 def test_disagreeing_funding_figures_are_both_kept_with_one_preferred(graph):
     rows = select(graph, """
         SELECT ?amount ?rank WHERE {
-            ?f mfg:recipient id:institute/mxd ; mfg:fundingKind v:funding-kind-federal-commitment ;
+            ?f mfg:recipient id:institute/mxd ; mfg:fundingKind v:funding-kind-award ;
                mfg:amount ?amount ; mfg:rank/rdfs:label ?rank ; mfg:startYear "2014"^^xsd:gYear .
         } ORDER BY ?amount""")
     assert ("70000000", "preferred") in rows and ("80000000", "normal") in rows

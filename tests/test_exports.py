@@ -13,7 +13,7 @@ from rdflib import Graph
 from conftest import program
 from test_cli import mfgkg as run_cli
 
-VIEWS = {"funding": (49, 58), "plan": (70, 91), "partners": (358, 431), "all": (595, 841)}
+VIEWS = {"funding": (51, 57), "plan": (70, 91), "partners": (358, 431), "all": (596, 842)}
 
 
 def edges_of(graph: nx.DiGraph) -> set[tuple[str, str]]:
@@ -60,13 +60,13 @@ def test_cytoscape_and_node_link_json(tmp_path, views):
 
 def test_dot_and_csv(tmp_path, views):
     text = export(tmp_path, "dot", "funding", "dot").read_text()
-    assert text.startswith('digraph "funding" {') and text.count(" -> ") == 58
+    assert text.startswith('digraph "funding" {') and text.count(" -> ") == 57
     out = export(tmp_path, "csv", "funding", "csv")
     nodes = list(csv.DictReader(out.with_suffix(".nodes.csv").open()))
     edges = list(csv.DictReader(out.with_suffix(".edges.csv").open()))
-    assert len(nodes) == 49 and {(e["source"], e["target"]) for e in edges} == edges_of(views["funding"])
+    assert len(nodes) == 51 and {(e["source"], e["target"]) for e in edges} == edges_of(views["funding"])
     mxd = next(e for e in edges if e["target"].endswith("/mxd") and e["source"].endswith("/dod"))
-    assert (mxd["relation"], mxd["max_federal_usd"], mxd["commitments"]) == ("funds and sponsors", "70000000.0", "4")
+    assert (mxd["relation"], mxd["federal_lower_usd"], mxd["commitments"]) == ("funds and sponsors", "100000000.0", "2")
 
 
 def test_svg_through_graphviz(tmp_path):

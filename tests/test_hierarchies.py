@@ -35,7 +35,9 @@ def tagged(graph: Graph, area: URIRef) -> set[str]:
 
 def test_derived_links_are_marked_and_carry_no_claims(graph):
     derived = set(graph.subjects(RDF.type, MFG.DerivedProperty))
-    assert derived == {MFG.withinAgency, MFG.withinArea, MFG.displayName}
+    assert derived == {MFG.withinAgency, MFG.withinArea, MFG.displayName, MFG.payer, MFG.payingDepartment,
+                       MFG.ledgerStatus, MFG.ledgerReason, MFG.lowerAmount, MFG.upperAmount, MFG.approximate,
+                       MFG.ledgerYear, MFG.yearBasis}
     claimed = {graph.value(c, RDF.predicate) for c in graph.subjects(RDF.type, MFG.Claim)}
     assert not derived & claimed
 
@@ -72,7 +74,8 @@ def test_a_department_includes_every_award_of_its_offices(kg, graph, department)
     awards = set()
     for funding in graph.subjects(RDF.type, MFG.FundingCommitment):
         rank = str(graph.value(funding, MFG.rank))
-        if graph.value(funding, MFG.funder) in offices and not rank.endswith("deprecated"):
+        federal = str(graph.value(funding, MFG.payer)).endswith("payer-federal")
+        if graph.value(funding, MFG.funder) in offices and not rank.endswith("deprecated") and federal:
             awards.add(str(funding))
     got = {r["funding"] for r in kg.run("who-funds-what", {"agency": str(top)}).result.records() if r["funding"]}
     assert got == awards
@@ -80,9 +83,10 @@ def test_a_department_includes_every_award_of_its_offices(kg, graph, department)
 
 
 def counted_figures(graph: Graph) -> list[URIRef]:
-    """Funding figures that totals count: not deprecated, and not another source's figure for the same money."""
+    """Federal funding figures the money ledger counts in totals."""
     return [f for f in graph.subjects(RDF.type, MFG.FundingCommitment)
-            if not str(graph.value(f, MFG.rank)).endswith("deprecated") and graph.value(f, MFG.alternativeTo) is None]
+            if str(graph.value(f, MFG.ledgerStatus)).endswith("ledger-counted")
+            and str(graph.value(f, MFG.payer)).endswith("payer-federal")]
 
 
 def test_alternative_figures_point_to_a_preferred_figure_for_the_same_money(graph):
@@ -98,9 +102,9 @@ def test_alternative_figures_point_to_a_preferred_figure_for_the_same_money(grap
 def test_department_totals_count_every_preferred_figure_of_its_offices_once(kg, graph, department):
     top = URIRef(f"https://w3id.org/mfgkg/id/agency/{department}")
     offices = below(graph, top, ORG.subOrganizationOf)
-    expected = sum(float(graph.value(f, MFG.amount)) for f in counted_figures(graph)
+    expected = sum(float(graph.value(f, MFG.lowerAmount)) for f in counted_figures(graph)
                    if graph.value(f, MFG.funder) in offices)
     rows = kg.run("funding-by-department", {"department": str(top)}).result.records()
-    assert sum(float(r["amount"]) for r in rows) == expected > 0
+    assert sum(float(r["lower"]) for r in rows) == expected > 0
     assert sum(r["figures"] for r in rows) == sum(1 for f in counted_figures(graph)
                                                   if graph.value(f, MFG.funder) in offices)

@@ -30,7 +30,7 @@ def distinct(kg: KnowledgeGraph, name: str, column: str, **params: object) -> li
 TESTED = {"who-funds-what", "institutes", "institute-profile", "technology-landscape", "plan-structure",
           "objective-connections", "objective-path", "metrics-by-year", "agency-roles", "plan-changes",
           "sources-of", "plans", "disagreements", "laws", "governance", "peer-programs", "institutes-by-state",
-          "institutes-by-year", "funding-by-department", "bridging-organizations"}
+          "institutes-by-year", "funding-by-department", "bridging-organizations", "funding-ledger"}
 
 
 def test_every_saved_query_is_tested(kg):
@@ -40,15 +40,15 @@ def test_every_saved_query_is_tested(kg):
 def test_who_funds_what_doe(kg):
     assert distinct(kg, "who-funds-what", "institute", agency="DOE") == DOE
     assert rows(kg, "who-funds-what", "institute kind comparator amount start_year", agency="DOE")[:2] == [
-        ("CESMII", "federal commitment", "exact", 70000000, "2016"),
-        ("CyManII", "federal commitment", "up to", 70000000, "2019"),
+        ("CESMII", "award", "exact", 70000000, "2016"),
+        ("CyManII", "funding offer", "up to", 70000000, "2019"),
     ]
     assert len(kg.run("who-funds-what", {"agency": "DOE"}).result) == 10
 
 
 def test_who_funds_what_dod_includes_its_sub_organizations(kg):
     assert distinct(kg, "who-funds-what", "institute", agency="DoD") == DOD
-    assert distinct(kg, "who-funds-what", "agency", agency="DoD") == ["AFRL", "DoD", "ManTech"]
+    assert distinct(kg, "who-funds-what", "agency", agency="DoD") == ["AFRL", "DARPA", "DoD", "ManTech"]
 
 
 def test_who_funds_what_keeps_both_mxd_figures_and_marks_the_preferred_one(kg):
@@ -76,8 +76,9 @@ def test_who_funds_what_by_technology(kg):
 
 def test_who_funds_what_unfiltered_lists_every_federal_figure(kg):
     result = kg.run("who-funds-what").result
-    assert len(result) == 45
-    assert "cost-share commitment" not in result.column("kind")
+    assert len(result) == 46  # 42 of the institutes' own figures and 4 recorded on projects with their funder
+    assert not {"cost share", "combined total"} & set(result.column("kind"))
+    assert sum(1 for p in result.column("project") if p) == 4
 
 
 def test_institutes_by_agency_and_year(kg):
@@ -102,7 +103,7 @@ def test_institute_profile_ranks_and_sources(kg):
     profile = rows(kg, "institute-profile", "fact value rank", institute="LIFT")
     assert ("headquarters", "Detroit, Michigan", "preferred") in profile
     assert ("headquarters", "Canton Township, Michigan", "deprecated") in profile
-    assert ("funding: federal commitment", "exact USD 70000000 from Department of Defense (2014)", "normal") in profile
+    assert ("funding: award", "exact USD 70000000 from Department of Defense (2014)", "normal") in profile
     sources = {r[0]: r[1] for r in rows(kg, "institute-profile", "value sources", institute="LIFT")}
     assert sources["Canton Township, Michigan"] == (
         "Detroit To Get $140 Million Metals Manufacturing Institute "
@@ -234,7 +235,7 @@ def test_plans(kg):
 
 def test_disagreements(kg):
     # Every disputed fact is shown: test_facts_visible checks the whole answer against the claims.
-    assert len(kg.run("disagreements").result) == 44
+    assert len(kg.run("disagreements").result) == 64  # 44 rows of ranked claims, 20 of competing funding figures
     assert rows(kg, "disagreements", "fact value rank", entity="LIFT") == [
         ("headquarters", "Detroit, Michigan", "preferred"),
         ("headquarters", "Canton Township, Michigan", "deprecated"),
@@ -310,7 +311,7 @@ def test_new_parameters_of_institutes_who_funds_what_and_agency_roles(kg):
     assert [r["institute"] for r in kg.run("institutes", {"founded_in": "FY2016"}).result.records()] == [
         "AFFOA", "BioFabUSA", "CESMII", "NIIMBL", "RAPID Manufacturing Institute"]
     mxd = rows(kg, "who-funds-what", "agency institute", institute="MxD")
-    assert len(mxd) == 5 and set(mxd) == {("DoD", "MxD")}
+    assert len(mxd) == 6 and set(mxd) == {("DoD", "MxD")}  # five figures and the UMBC project's money
     assert [r[0] for r in rows(kg, "agency-roles", "agency role", role="SPONSOR")] == [
         "CRDO", "DOC", "DOE", "DoD", "EERE", "ManTech", "NIST"]
     assert rows(kg, "agency-roles", "agency role", role="SPONSOR", source="GAO") == [("DOC", "sponsor")]
@@ -411,15 +412,32 @@ def test_institutes_by_state_and_by_year(kg):
 
 
 def test_funding_by_department(kg):
-    doc = rows(kg, "funding-by-department", "department year kind figures amount institutes", department="Commerce")
+    doc = rows(kg, "funding-by-department", "department year year_basis figures lower upper open_ended approximate "
+               "institutes", department="Commerce")
     assert doc == [
-        ("DOC", "2017", "federal commitment", 1, 70000000, "NIIMBL"),
-        ("DOC", "2021", "award", 2, 236000000, "NIIMBL"),
-        ("DOC", "2024", "federal commitment", 2, 270000000, "AI-focused Manufacturing USA institute | SMART USA"),
-        ("DOC", "2025", "award", 1, 285000000, "SMART USA"),
-        ("DOC", "FY2020", "award", 1, 8900000, "NIIMBL"),
+        ("DOC", 2017, "calendar", 1, 70000000, 70000000, 0, 0, "NIIMBL"),
+        ("DOC", 2020, "fiscal", 1, 8900000, 8900000, 0, 1, "NIIMBL"),
+        # The $83M for coronavirus projects is inside the $153M renewal: counted once.
+        ("DOC", 2021, "calendar", 1, 153000000, 153000000, 0, 0, "NIIMBL"),
+        ("DOC", 2022, "calendar", 1, 3000000, 3000000, 0, 0, "NIIMBL"),
+        # SMART USA's planned "at least $200M" is superseded by its 2025 award; "up to" stays "up to".
+        ("DOC", 2024, "calendar", 1, 0, 70000000, 0, 0, "AI-focused Manufacturing USA institute"),
+        ("DOC", 2025, "calendar", 1, 285000000, 285000000, 0, 0, "SMART USA"),
     ]
-    mxd_2014 = [r for r in rows(kg, "funding-by-department", "department year kind figures amount institutes")
-                if r[:3] == ("DoD", "2014", "federal commitment")]
-    # MxD's $80M from a later account is an alternative to the preferred $70M: counted once, as $70M.
-    assert mxd_2014 == [("DoD", "2014", "federal commitment", 2, 140000000, "LIFT | MxD")]
+    dod = rows(kg, "funding-by-department", "department year figures lower upper open_ended institutes")
+    # MxD's $80M from a later account is an alternative to the preferred $70M, and LIFT's $70M is inside
+    # its later "more than $100M" cumulative figure: only MxD's $70M counts for 2014.
+    assert [r for r in dod if r[:2] == ("DoD", 2014)] == [("DoD", 2014, 1, 70000000, 70000000, 0, "MxD")]
+    # LIFT's "more than $100M" has no upper bound, so 2019 is at least $130M (the $60M is MxD's ceiling's).
+    assert [r for r in dod if r[:2] == ("DoD", 2019)] == [("DoD", 2019, 2, 130000000, 60000000, 1, "LIFT | MxD")]
+
+
+def test_funding_ledger(kg):
+    mxd = rows(kg, "funding-ledger", "kind amount status lower upper", institute="MxD")
+    assert [r for r in mxd if r[2] == "counted"] == [("award", 70000000, "counted", 70000000, 70000000),
+                                                   ("ceiling", 60000000, "counted", 30000000, 60000000),
+                                                   ("cost share", 250000000, "counted", 250000000, 250000000)]
+    assert len(mxd) == 10
+    assert len(kg.run("funding-ledger").result) == 112
+    assert distinct(kg, "funding-ledger", "institute", agency="DOC") == [
+        "AI-focused Manufacturing USA institute", "NIIMBL", "SMART USA"]

@@ -103,11 +103,11 @@ def test_answer_writes_every_saved_query(tmp_path):
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "answers").iterdir())
     assert len(files) == len(SAVED) and "who-funds-what.json" in files
-    assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 45
+    assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 46
     said = dict(line.removeprefix("wrote ").split(" (", 1) for line in result.stdout.splitlines())
-    assert said[str(tmp_path / "answers" / "institute-profile.json")] == "43 rows; institute=LIFT)"
+    assert said[str(tmp_path / "answers" / "institute-profile.json")] == "44 rows; institute=LIFT)"
     assert said[str(tmp_path / "answers" / "who-funds-what.json")] == (
-        "45 rows; agency=any; technology=any; institute=any)")
+        "46 rows; agency=any; technology=any; institute=any)")
     assert said[str(tmp_path / "answers" / "laws.json")] == "6 rows)"
 
 

@@ -97,7 +97,7 @@ def test_every_saved_query_gives_the_same_rows_on_virtuoso(pushed, kg):
             assert there.columns == here.columns
             assert there.records() == here.records(), (query.name, params)
             runs += 1
-    assert runs == 65  # 20 queries: required values, all examples, and each optional parameter alone
+    assert runs == 69  # 21 queries: required values, all examples, and each optional parameter alone
 
 
 def test_remote_cli_query_and_sparql(pushed):

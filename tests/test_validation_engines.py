@@ -114,7 +114,7 @@ def test_unsupported_shape_features_are_refused_by_name(extra, feature):
 def test_every_project_shape_compiles():
     checks = compile_shapes(SHAPES)
     assert {c.shape.rsplit("#", 1)[-1] for c in checks} >= {plant["shape"] for plant in PLANTED}
-    assert sum(c.sparql for c in checks) == 15
+    assert sum(c.sparql for c in checks) == 21
 
 
 def validate_command(data: Path, engine: str) -> str:

@@ -15,6 +15,7 @@ REPORT_FORMATS = ("md", "html", "json")  # the analysis report (mfgkg.analysis.r
 CHECK_FORMATS = ("md", "json", "html")  # a fact check's findings (mfgkg.check.render)
 COVERAGE_VIEWS = ("type", "field", "entity")  # `mfgkg coverage --by` (mfgkg.analysis.coverage)
 COVERAGE_STATES = ("sourced", "filled", "disputed", "empty")  # a field's state in mfgkg.analysis.coverage
+MONEY_GROUPINGS = ("department", "office", "institute", "technology", "state", "year")  # mfgkg.analysis.money
 VIEWS = ("funding", "plan", "partners", "all")  # network projections (mfgkg.analysis.networks)
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "node-link", "dot", "svg", "csv", "html")  # mfgkg.publish.exports
 RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.publish.exports)

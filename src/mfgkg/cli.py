@@ -28,6 +28,7 @@ from mfgkg.choices import (
     ENGINES,
     EXPORT_FORMATS,
     MEMORY_MIB,
+    MONEY_GROUPINGS,
     QUERY_FORMATS,
     QUERY_LIST_FORMATS,
     REPORT_FORMATS,
@@ -446,6 +447,23 @@ def coverage(view: str, type_name: str | None, state: str | None, known_gaps: Pa
         detail = detail[detail["state"] == state]
     table = {"type": fields.by_type, "field": fields.by_field}.get(view, lambda frame: frame)(detail)
     _emit(Result.from_frame(table), fmt)
+
+
+@main.command()
+@click.option("--by", type=click.Choice(MONEY_GROUPINGS), default="department", show_default=True,
+              help="Group totals by paying department, office, institute, technology area (narrower areas "
+                   "included), headquarters state or year.")
+@click.option("--explain", is_flag=True, help="List every figure of every group: counted, or left out and why.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@input_options
+@_fail_cleanly
+def money(by: str, explain: bool, fmt: str, store_dir: Path | None, seeds_dir: Path | None,
+          ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """Reconciled funding totals: federal and non-federal apart, as lower and upper bounds, no dollar twice."""
+    from mfgkg.query.results import Result
+
+    kg = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir)
+    _emit(Result.from_frame(kg.money(by, explain=explain)), fmt)
 
 
 @main.command()

@@ -162,6 +162,15 @@ class KnowledgeGraph:
                    "alternatives", "sources", "note"]
         return pandas.DataFrame([f.to_dict() for f in self.check_text(text)], columns=columns)
 
+    def money(self, by: str = "department", explain: bool = False) -> pandas.DataFrame:
+        """Reconciled funding totals per group (department, office, institute, technology, state or
+        year): federal and non-federal apart, each a lower and upper bound, no dollar counted twice.
+        ``explain=True`` lists instead every figure of every group, counted or left out with why
+        (see :mod:`mfgkg.analysis.money`)."""
+        from mfgkg.analysis import money
+
+        return money.explain(self, by) if explain else money.totals(self, by)
+
     def query(self, name: str, **params: object) -> pandas.DataFrame:
         """Saved query ``name`` as a DataFrame; ``from_="DOE"`` passes the parameter ``from``.
 

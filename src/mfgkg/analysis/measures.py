@@ -4,10 +4,10 @@ Every function takes NetworkX graphs built by :mod:`mfgkg.analysis.networks` (or
 the same node and edge attributes) and returns plain data or pandas DataFrames, so reports,
 notebooks and tests read the same numbers.
 
-Money: sources give overlapping figures for the same institute (an initial award, a later
-ceiling, a cumulative total), so nothing here adds them up per institute. A funding edge keeps
-the largest federal figure recorded for that agency and institute, and aggregates sum those
-per-institute maxima. They are indicators of scale, not budget totals.
+Money: a funding edge carries the federal money the ledger counts for that agency and institute
+(:mod:`mfgkg.data.ledger`: figures inside others, superseded or repeated are left out), as a
+lower and an upper bound; the sums here add those edges, so no dollar is counted twice. An upper
+bound of None means at least one source gives only a floor.
 """
 
 from __future__ import annotations
@@ -54,59 +54,77 @@ def _hierarchy(graph: nx.DiGraph, node: str, upwards: bool) -> set[str]:
     return found
 
 
-def _largest_per_institute(funding: nx.DiGraph) -> dict[str, float]:
-    """The largest federal figure recorded for each institute, over all its funders."""
-    largest: dict[str, float] = {}
+def _add_range(total: tuple[float, float | None], lower: float, upper: float | None) -> tuple[float, float | None]:
+    return total[0] + lower, None if upper is None or total[1] is None else total[1] + upper
+
+
+def _edge_range(data: dict[str, Any]) -> tuple[float, float | None]:
+    return data.get("federal_lower_usd") or 0.0, data.get("federal_upper_usd", 0.0)
+
+
+def _institute_money(funding: nx.DiGraph) -> dict[str, tuple[float, float | None]]:
+    """The federal money counted for each institute, over all its funders: (lower, upper or None)."""
+    money: dict[str, tuple[float, float | None]] = {}
     for _, target, data in funding.edges(data=True):
-        figure = data.get("max_federal_usd")
-        if figure is not None:
-            largest[target] = max(largest.get(target, 0.0), figure)
-    return largest
+        if "funds" in data["relation"]:
+            money[target] = _add_range(money.get(target, (0.0, 0.0)), *_edge_range(data))
+    return money
+
+
+def _money_columns(total: tuple[float, float | None]) -> dict[str, float | None]:
+    return {"federal_lower_usd": total[0], "federal_upper_usd": total[1]}
+
+
+def _sum_over(money: dict[str, tuple[float, float | None]], institutes: list[str]) -> dict[str, float | None]:
+    total: tuple[float, float | None] = (0.0, 0.0)
+    for institute in institutes:
+        total = _add_range(total, *money.get(institute, (0.0, 0.0)))
+    return _money_columns(total)
 
 
 def funding_by_agency(funding: nx.DiGraph) -> pd.DataFrame:
-    """Per agency: institutes it sponsors, institutes it has recorded federal figures for, the
-    number of those commitments, and the sum over its institutes of its largest figure."""
+    """Per agency: institutes it sponsors, institutes it funds, the number of counted federal figures,
+    and their sum as a lower and an upper bound."""
     rows = []
     for agency in _of_type(funding, "FederalAgency"):
         sponsored = funded = commitments = 0
-        largest = 0.0
+        total: tuple[float, float | None] = (0.0, 0.0)
         for _, _, data in funding.out_edges(agency, data=True):
             sponsored += "sponsors" in data["relation"]
             if "funds" in data["relation"]:
                 funded += 1
                 commitments += data.get("commitments", 0)
-                largest += data.get("max_federal_usd") or 0.0
+                total = _add_range(total, *_edge_range(data))
         rows.append({"agency": _name(funding, agency), "department": funding.nodes[agency].get("department"),
                      "institutes_sponsored": sponsored, "institutes_funded": funded,
-                     "commitments": commitments, "largest_figures_usd": largest})
+                     "commitments": commitments, **_money_columns(total)})
     frame = _frame(rows, ["agency", "department", "institutes_sponsored", "institutes_funded", "commitments",
-                          "largest_figures_usd"])
-    return frame.sort_values(["institutes_sponsored", "largest_figures_usd", "agency"],
+                          "federal_lower_usd", "federal_upper_usd"])
+    return frame.sort_values(["institutes_sponsored", "federal_lower_usd", "agency"],
                              ascending=[False, False, True], ignore_index=True)
 
 
 def funding_by_department(kg: KnowledgeGraph) -> pd.DataFrame:
-    """Per department (its offices rolled up): institutes it sponsors, and the sum of its preferred
-    federal figures by kind, in separate columns (kinds overlap, so they are never added together).
+    """Per department (its offices rolled up): institutes it sponsors, and its federal money as the
+    ledger reconciles it (:func:`mfgkg.analysis.money.totals`): a lower and an upper bound and the
+    bound's kind, with the number of figures counted and left out."""
+    from mfgkg.analysis import money
 
-    Read from the ``funding-by-department`` saved query, so the figures are the query's.
-    """
     sponsored: dict[str, int] = defaultdict(int)
     for row in kg.run("institutes").result.records():
         sponsored[row["agency"]] += 1
-    totals: dict[str, dict[str, Any]] = {}
-    for row in kg.run("funding-by-department").result.records():
-        entry = totals.setdefault(row["department"], {"department": row["department"], "figures": 0})
-        column = f"{row['kind'].replace(' ', '_')}_usd"
-        entry[column] = entry.get(column, 0.0) + float(row["amount"])
-        entry["figures"] += row["figures"]
-    for department, count in sponsored.items():
-        totals.setdefault(department, {"department": department, "figures": 0})["institutes_sponsored"] = count
-    columns = ["department", "institutes_sponsored", "federal_commitment_usd", "award_usd", "total_investment_usd",
-               "figures"]
-    frame = _frame([{c: entry.get(c, 0.0 if c.endswith("_usd") else 0) for c in columns} for entry in totals.values()],
-                   columns)
+    totals = money.totals(kg, "department")
+    totals = totals[~totals["group"].str.startswith("(")]
+    rows = {r["group"]: r for r in totals.astype(object).where(totals.notna(), None).to_dict("records")}
+    records = [{"department": name, "institutes_sponsored": sponsored.get(name, 0),
+                "federal_lower_usd": rows[name]["federal_lower"] if name in rows else 0.0,
+                "federal_upper_usd": rows[name]["federal_upper"] if name in rows else 0.0,
+                "bound": rows[name]["federal_bound"] if name in rows else "",
+                "figures": rows[name]["figures"] if name in rows else 0,
+                "left_out": rows[name]["left_out"] if name in rows else 0}
+               for name in sorted(set(sponsored) | set(rows))]
+    frame = _frame(records, ["department", "institutes_sponsored", "federal_lower_usd", "federal_upper_usd", "bound",
+                             "figures", "left_out"])
     return frame.sort_values(["institutes_sponsored", "department"], ascending=[False, True], ignore_index=True)
 
 
@@ -117,8 +135,8 @@ def _sponsors(funding: nx.DiGraph, institute: str) -> list[str]:
 
 def funding_by_technology(funding: nx.DiGraph) -> pd.DataFrame:
     """Per technology area: the institutes working in it or in a narrower area, their sponsors, and
-    the sum of each institute's largest federal figure."""
-    largest = _largest_per_institute(funding)
+    the federal money counted for them (lower and upper bound)."""
+    money = _institute_money(funding)
     rows = []
     for area in _of_type(funding, "TechnologyArea"):
         members = {i for a in _hierarchy(funding, area, upwards=False) for i, _, d in funding.in_edges(a, data=True)
@@ -127,24 +145,24 @@ def funding_by_technology(funding: nx.DiGraph) -> pd.DataFrame:
         agencies = list_order(s for i in institutes for s in _sponsors(funding, i))
         rows.append({"technology": _name(funding, area), "institutes": len(institutes),
                      "institute_names": " | ".join(_name(funding, i) for i in institutes),
-                     "sponsors": " | ".join(agencies),
-                     "largest_figures_usd": sum(largest.get(i, 0.0) for i in institutes)})
-    frame = _frame(rows, ["technology", "institutes", "institute_names", "sponsors", "largest_figures_usd"])
-    return frame.sort_values(["institutes", "largest_figures_usd", "technology"], ascending=[False, False, True],
+                     "sponsors": " | ".join(agencies), **_sum_over(money, institutes)})
+    frame = _frame(rows, ["technology", "institutes", "institute_names", "sponsors", "federal_lower_usd",
+                          "federal_upper_usd"])
+    return frame.sort_values(["institutes", "federal_lower_usd", "technology"], ascending=[False, False, True],
                              ignore_index=True)
 
 
 def funding_by_state(funding: nx.DiGraph) -> pd.DataFrame:
-    """Per headquarters state: institutes and the sum of each institute's largest federal figure."""
-    largest = _largest_per_institute(funding)
+    """Per headquarters state: institutes and the federal money counted for them (lower and upper bound)."""
+    money = _institute_money(funding)
     by_state: dict[str, list[str]] = defaultdict(list)
     for institute in _of_type(funding, "Institute"):
         by_state[funding.nodes[institute].get("state") or "(not recorded)"].append(institute)
     rows = [{"state": state, "institutes": len(members),
              "institute_names": " | ".join(_name(funding, i) for i in members),
-             "largest_figures_usd": sum(largest.get(i, 0.0) for i in members)} for state, members in by_state.items()]
-    frame = _frame(rows, ["state", "institutes", "institute_names", "largest_figures_usd"])
-    return frame.sort_values(["institutes", "largest_figures_usd", "state"], ascending=[False, False, True],
+             **_sum_over(money, members)} for state, members in by_state.items()]
+    frame = _frame(rows, ["state", "institutes", "institute_names", "federal_lower_usd", "federal_upper_usd"])
+    return frame.sort_values(["institutes", "federal_lower_usd", "state"], ascending=[False, False, True],
                              ignore_index=True)
 
 

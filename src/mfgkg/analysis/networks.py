@@ -5,9 +5,10 @@ name), ``name`` (short name: ``mfg:displayName`` or plan number), ``type`` (the 
 name) and key attributes (institutes: ``state``, ``established``, ``status``; agencies: ``kind``
 and ``department``; plan elements: ``edition``), and whose edges carry ``relation``:
 
-* ``funding``: agency -> institute (``sponsors`` and/or ``funds``, with the number of recorded
-  federal commitments and the largest recorded federal figure in USD; another source's figure
-  for the same money, ``mfg:alternativeTo``, is not counted),
+* ``funding``: agency -> institute (``sponsors`` and/or ``funds``, with the number of federal
+  figures the money ledger counts and their sum as ``federal_lower_usd`` and ``federal_upper_usd``,
+  the latter None where a source gives only a floor; figures inside others, superseded, the same
+  money or another source's are not counted, so sums over edges count each dollar once),
   institute -> technology area (``works in``) and technology area -> broader area (``within``).
 * ``plan``: plan -> goal -> objective -> action (``has goal``, ``has objective``, ``has action``),
   items -> objective (``serves``), narrower -> broader technology area (``within``), agency ->
@@ -78,11 +79,10 @@ SELECT ?node ?type ?label ?short ?number ?edition ?state ?established ?status ?k
 }""".replace("NODE_TYPES", TYPE_LIST)
 
 COMMITMENTS = """
-SELECT ?agency ?institute ?amount WHERE {
-  ?commitment a mfg:FundingCommitment ; mfg:funder ?agency ; mfg:recipient ?institute ; mfg:rank ?rank .
-  FILTER(?rank != v:rank-deprecated)
-  MINUS { ?commitment mfg:alternativeTo ?preferred }
-  OPTIONAL { ?commitment mfg:amount ?amount }
+SELECT ?agency ?institute ?lower ?upper WHERE {
+  ?commitment a mfg:FundingCommitment ; mfg:funder ?agency ; mfg:recipient ?institute ;
+    mfg:payer v:payer-federal ; mfg:ledgerStatus v:ledger-counted ; mfg:lowerAmount ?lower .
+  OPTIONAL { ?commitment mfg:upperAmount ?upper }
 }"""
 
 PLAN_LINKS = """
@@ -169,16 +169,15 @@ def funding_graph(kg: KnowledgeGraph) -> nx.DiGraph:
 
     nodes = _nodes(kg)
     graph = nx.DiGraph(view="funding")
-    figures: dict[tuple[str, str], list[float]] = defaultdict(list)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    money: dict[tuple[str, str], list[tuple[float, float | None]]] = defaultdict(list)
     for row in _rows(kg, COMMITMENTS):
-        pair = (row["agency"], row["institute"])
-        counts[pair] += 1
-        if row["amount"] is not None:
-            figures[pair].append(float(row["amount"]))
-    for pair, count in sorted(counts.items()):
-        largest = max(figures[pair]) if figures[pair] else None
-        _add(graph, nodes, *pair, "funds", commitments=count, max_federal_usd=largest)
+        money[(row["agency"], row["institute"])].append(
+            (float(row["lower"]), None if row["upper"] is None else float(row["upper"])))
+    for pair, figures in sorted(money.items()):
+        uppers = [upper for _, upper in figures]
+        _add(graph, nodes, *pair, "funds", commitments=len(figures),
+             federal_lower_usd=sum(lower for lower, _ in figures),
+             federal_upper_usd=None if None in uppers else sum(u for u in uppers if u is not None))
     for row in _rows(kg, "SELECT ?institute ?agency WHERE { ?institute mfg:sponsor ?agency }"):
         _add(graph, nodes, row["agency"], row["institute"], "sponsors")
     for row in _rows(kg, AREAS):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mfgkg.analysis import coverage
+from mfgkg.analysis import coverage, money
 from mfgkg.analysis import measures as analysis
 from mfgkg.data.registry import colours
 from mfgkg.data.serialize import write_atomic
@@ -44,8 +44,6 @@ class Report:
     figures: dict[str, tuple[bytes, str]]
 
 
-def _usd(value: float) -> str:
-    return f"${value / 1e6:,.0f}M"
 
 
 def build(kg: KnowledgeGraph) -> Report:
@@ -78,13 +76,14 @@ def build(kg: KnowledgeGraph) -> Report:
             f"{top['agency']} sponsors the most institutes ({top['institutes_sponsored']}); "
             f"{len(by_agency[by_agency['institutes_sponsored'] > 0])} departments sponsor institutes and "
             f"{len(by_agency)} agencies have a sponsorship or a recorded federal figure.",
-            "By department, offices roll up to their department (NIST and CRDO count for Commerce) and only "
-            "preferred figures count; commitments, awards and total investments stay in separate columns "
-            "because sources report overlapping figures. "
-            + "; ".join(f"{r['department']}: {_usd(r['federal_commitment_usd'])} in federal commitments, "
-                        f"{_usd(r['award_usd'])} in awards" for r in by_department.to_dict("records")) + ".",
-            "By agency, money columns sum over institutes the largest preferred federal figure recorded per "
-            "agency and institute: indicators of scale, not budget totals.",
+            "By department, offices roll up to their department (NIST and CRDO count for Commerce), and the "
+            "money ledger reconciles the figures: one inside another, superseded by a later one, the same money "
+            "as another, another source's, or combining federal and non-federal money is left out, so no dollar "
+            "is counted twice; each total is a range. "
+            + "; ".join(f"{r['department']}: {money.in_words(r['federal_lower_usd'], r['federal_upper_usd'])}"
+                        for r in by_department.to_dict("records") if r["figures"]) + ".",
+            "`mfgkg money --by department --explain` lists every figure behind these totals and why each other "
+            "one is left out.",
         ], {"By department": by_department, "By agency": by_agency}, "institutes_per_agency"),
         Section("Technology areas and states", [
             f"{top_area['technology']} is the area with most institutes ({top_area['institutes']}: "

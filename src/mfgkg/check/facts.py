@@ -54,6 +54,8 @@ class Facts:
     within: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # entity -> what contains it
     statements: dict[tuple[str, str], list[Recorded]] = field(default_factory=lambda: defaultdict(list))
     commitments: dict[str, list[Recorded]] = field(default_factory=lambda: defaultdict(list))  # by institute
+    # The money ledger's reconciled federal total by (institute, paying agency or None for any): no dollar twice.
+    federal_totals: dict[tuple[str, str | None], Recorded] = field(default_factory=dict)
     observations: dict[tuple[str, int, str], list[Recorded]] = field(default_factory=lambda: defaultdict(list))
     plans: dict[str, Recorded] = field(default_factory=dict)
     goals: dict[str, dict[int, Recorded]] = field(default_factory=lambda: defaultdict(dict))  # plan -> position
@@ -97,6 +99,7 @@ def load_facts(run: Callable[[str], Iterable[dict[str, Any]]], directory: Path) 
                   "start": _year(row["start"]), "end": _year(row["end"]), "fiscal_year": _year(row["fiscal_year"]),
                   "alternative_to": row["alternative_to"]}
         _merge(facts.commitments[row["institute"]], float(row["amount"]), row, detail, key=row["commitment"])
+    _federal_totals(facts, rows["commitments"])
     for row in rows["observations"]:
         key = (row["metric"], _year(row["fiscal_year"]) or 0, row["scope"])
         unit = _local(row["unit"]).removeprefix("unit-")
@@ -141,6 +144,33 @@ def _merge(values: list[Recorded], value: Any, row: dict[str, Any], detail: dict
                             detail=detail or {}, key=identity)
         values.append(recorded)
     recorded.cites.setdefault(row["source"], row.get("locator"))
+
+
+def _federal_totals(facts: Facts, rows: list[dict[str, Any]]) -> None:
+    """Sum the federal figures the ledger counts, per institute and per paying agency (each of the
+    funder's ancestors), into one recorded figure: its lower bound, "at least" when a source gives
+    no upper bound; a total whose bounds differ otherwise is a range, not a figure, and is left out."""
+    counted: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["status"] == "counted" and row["payer"] == "federal":
+            counted.setdefault(row["commitment"], row)
+    sums: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
+    for row in counted.values():
+        for agency in (None, *facts.ancestors(row["funder"])):
+            sums[(row["institute"], agency)].append(row)
+    for key, figures in sums.items():
+        lower = sum(float(r["lower"]) for r in figures)
+        open_ended = any(r["upper"] is None for r in figures)
+        upper = None if open_ended else sum(float(r["upper"]) for r in figures)
+        if upper is not None and upper != lower:
+            continue
+        total = Recorded(lower, "preferred", comparator="at-least" if open_ended else "exact",
+                         detail={"kind": "reconciled federal total", "funder": key[1], "figures": len(figures)},
+                         key=key)
+        for row in rows:
+            if row["commitment"] in {r["commitment"] for r in figures}:
+                total.cites.setdefault(row["source"], row.get("locator"))
+        facts.federal_totals[key] = total
 
 
 def _local(iri: str) -> str:

@@ -26,8 +26,8 @@ from mfgkg.query.names import normalise, words
 VERDICTS = ("supported", "contradicted", "disputed", "unknown")
 OPEN_BOUND = 1.25  # a recorded "more than X" is taken to mean at most 1.25 X
 APPROXIMATE = 0.1  # "about X" is within 10% of X; "nearly X" up to 10% below it
-KINDS = {"federal": {"federal commitment", "award"}, "cost-share": {"cost-share commitment"},
-         "total": {"total investment"}}
+KINDS = {"federal": {"award", "annual funding", "funding offer", "ceiling", "increase", "cumulative total"},
+         "cost-share": {"cost share"}, "total": {"combined total"}}
 
 
 @dataclass
@@ -264,6 +264,12 @@ class Judge:
         if not candidates:
             return Judged("unknown", said, note="the graph records no commitment to compare with")
         matched = [v for v in candidates if agrees(number, v)]
+        if not any(v.rank != "deprecated" and not v.detail.get("alternative_to") for v in matched):
+            total = self.facts.federal_totals.get((claim.subject or "", funder))
+            if total is not None and kind in (None, "federal") and year is None and same_figure(number, total):
+                return Judged("supported", said, f"{_commitment(total, self)}, the sum of the "
+                              f"{total.detail['figures']} figures the money ledger counts", [total], candidates,
+                              "the institute's federal money reconciled, no dollar counted twice")
         if not matched:
             elsewhere = [v for v in self.facts.commitments.get(claim.subject or "", []) if same_figure(number, v)]
             if elsewhere:

@@ -183,6 +183,16 @@ def _mean_x(graph: nx.DiGraph, node: str, positions: dict[str, tuple[float, floa
     return sum(placed) / len(placed) if placed else 0.0
 
 
+def _edge_label(data: dict[str, Any]) -> str:
+    """An edge's relation, with the federal money the ledger counts on a funding edge ('funds: $70M')."""
+    if "federal_lower_usd" not in data:
+        return data["relation"]
+    from mfgkg.analysis.money import in_words
+
+    money = in_words(data["federal_lower_usd"], data.get("federal_upper_usd"))
+    return data["relation"].replace("funds", f"funds {money}", 1)
+
+
 def page_data(kg: KnowledgeGraph, view: str) -> dict[str, Any]:
     """Nodes (with positions or parents, facts and attributes), edges and type legend for the page's script."""
     graph = styled(kg.to_networkx(view))
@@ -201,7 +211,7 @@ def page_data(kg: KnowledgeGraph, view: str) -> dict[str, Any]:
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    edges = [{"source": s, "target": t, "relation": d["relation"]}
+    edges = [{"source": s, "target": t, "relation": _edge_label(d)}
              for s, t, d in sorted(graph.edges(data=True)) if parents.get(t) != s]
     present = sorted({n["type"] for n in nodes})
     legend = [{"type": t, "name": type_names.get(t, t), "colour": next(n["colour"] for n in nodes if n["type"] == t),

@@ -166,10 +166,18 @@ class Result:
         return Result(self.columns, tuple(tuple(fix(i, t) for i, t in enumerate(row)) for row in self.rows))
 
     def to_frame(self) -> pandas.DataFrame:
-        """The rows as a pandas DataFrame with plain values."""
+        """The rows as a pandas DataFrame with plain values. A column of integers with gaps (a year some
+        rows lack) is pandas' nullable Int64, not float, so years stay years."""
         import pandas
 
-        return pandas.DataFrame.from_records(self.records(), columns=list(self.columns))
+        records = self.records()
+        frame = pandas.DataFrame.from_records(records, columns=list(self.columns))
+        for column in self.columns:
+            values = [r[column] for r in records if r[column] is not None]
+            if values and len(values) < len(records) and all(isinstance(v, int) and not isinstance(v, bool)
+                                                              for v in values):
+                frame[column] = frame[column].astype("Int64")
+        return frame
 
 
 @dataclass(frozen=True)
