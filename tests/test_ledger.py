@@ -144,12 +144,15 @@ def test_darpa_money_to_aim_photonics_counts_for_dod(kg, all_totals):
     assert total(all_totals["office"], "DARPA")["federal_lower"] == 19_000_000
 
 
-def test_disputed_amounts_appear_in_disagreements_with_their_reason(kg):
-    rows = [(r["value"], r["rank"], r["reason"]) for r in kg.run("disagreements", {"entity": "MxD"}).result.records()
-            if r["fact"].startswith("mxd-initial-federal")]
-    assert rows == [("exact 70000000 USD", "preferred", "figure in the 2014 award announcements"),
-                    ("exact 80000000 USD", "normal", "another source's figure for the same money, ranked below the "
-                     "preferred one (figure in the 2014 award announcements)")]
+def test_disputed_amounts_are_kept_with_their_rank_and_counted_once(kg):
+    ledger_rows = kg.run("funding-ledger", {"institute": "MxD"}).result.records()
+    rows = [(r["amount"], r["status"], r["reason"]) for r in ledger_rows
+            if r["funding"].rsplit("/", 1)[1] in ("mxd-initial-federal", "mxd-initial-federal-alt1")]
+    assert rows == [(70000000, "counted", "counted"),
+                    (80000000, "left out", "another source's figure for mxd-initial-federal, which is preferred")]
+    ranked = [(r["amount"], r["rank"]) for r in kg.run("who-funds-what", {"institute": "MxD"}).result.records()
+              if r["start_year"] == "2014"]
+    assert ranked == [(80000000, "normal"), (70000000, "preferred")]
 
 
 def test_years_are_one_type_and_sort_as_years(all_totals, kg):

