@@ -103,7 +103,7 @@ BAD_INPUTS = [
      "      - {src: no-such-source, at: \"15 U.S.C. 278s\"}",
      "seeds/program.yaml: entity 'manufacturing-usa': field 'label': unknown source 'no-such-source'"),
     ("places.yaml", "states:\n", "states: [\n",
-     "seeds/places.yaml: malformed YAML at line 3"),
+     "seeds/places.yaml: malformed YAML at line 4"),
     ("institutes-dod.yaml", "  technology_areas:\n  - lightweight-metals\n", "  technology_areas:\n  - unobtainium\n",
      "seeds/institutes-dod.yaml: entity 'lift': field 'technology_areas': unknown technology 'unobtainium'"),
 ]

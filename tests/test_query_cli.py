@@ -105,7 +105,7 @@ def test_answer_writes_every_saved_query(tmp_path):
     assert len(files) == len(SAVED) and "who-funds-what.json" in files
     assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 46
     said = dict(line.removeprefix("wrote ").split(" (", 1) for line in result.stdout.splitlines())
-    assert said[str(tmp_path / "answers" / "institute-profile.json")] == "44 rows; institute=LIFT)"
+    assert said[str(tmp_path / "answers" / "institute-profile.json")] == "47 rows; institute=LIFT)"
     assert said[str(tmp_path / "answers" / "who-funds-what.json")] == (
         "46 rows; agency=any; technology=any; institute=any)")
     assert said[str(tmp_path / "answers" / "laws.json")] == "6 rows)"

@@ -258,6 +258,8 @@ class Builder:
             g.add((node, RDF.type, MFG.State))
             g.add((node, RDFS.label, _en(d["name"])))
             g.add((node, SKOS.notation, Literal(f"US-{d['code']}")))
+            if d.get("alt_labels"):
+                self.claims.facts(node, SKOS.altLabel, d["alt_labels"], ctx, "alt_labels", _en)
             g.add((node, MFG.definedIn, Literal(rec.file)))
             self.claims.cite(node, ctx.cite, ctx)
 

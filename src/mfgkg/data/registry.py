@@ -281,6 +281,7 @@ TYPES: tuple[EntityType, ...] = (
                colour="#654522", fields={
         "code": F("str", required=True, claim=False),
         "name": F("str", required=True, claim=False),
+        "alt_labels": F("strs"),  # abbreviations prose uses after a city ("N.C.")
         "cite": CITE,
     }),
     EntityType("plan", (MFG.StrategicPlan,), "plan", kind="plan", hook="plans", parameter="plan", node=True,

@@ -103,7 +103,7 @@ class Resolver:
                 if len(row) > 2 and row[2] is not None and row[2].value in ("true", "1"):
                     secondary.add(iri)
                 pairs += [(iri, name), (iri, iri.rstrip("/").rsplit("/", 1)[-1])]
-                if re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", name):
+                if re.fullmatch(r"US-[A-Z]{2}", name):  # a state's ISO 3166-2 code is also written without "US-"
                     pairs.append((iri, name.split("-", 1)[1]))
             self._index[kind] = Names.of(pairs, secondary)
         return self._index[kind]
