@@ -15,9 +15,10 @@ from typing import Any
 
 from mfgkg.check.claims import Claim, Context, read_claims, resolve
 from mfgkg.check.facts import RANK_ORDER, Facts, Recorded, load_facts
-from mfgkg.check.gazetteer import Gazetteer
+from mfgkg.check.gazetteer import Gazetteer, Mention
 from mfgkg.check.quantities import quantities
-from mfgkg.check.text import Sentence, sentences
+from mfgkg.check.rows import read_row
+from mfgkg.check.text import Sentence, dateline, sentences
 from mfgkg.check.verdicts import VERDICTS, Judge, Judged
 
 __all__ = ["VERDICTS", "Checker", "Finding", "sentence_verdict"]
@@ -38,6 +39,7 @@ class Finding:
     alternatives: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     note: str | None = None
+    subject: str | None = None  # the IRI of what the claim is about
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,26 +61,38 @@ class Checker:
         """A checker over the facts the queries in ``queries`` return through ``run``."""
         return cls(load_facts(run, queries))
 
-    def check(self, text: str) -> list[Finding]:
-        """Every checkable claim in ``text`` (plain text or Markdown), in document order."""
-        context = Context(units=self.units, within=self.facts.ancestors)
+    def check(self, text: str, as_of: tuple[int, int] | None = None) -> list[Finding]:
+        """Every checkable claim in ``text`` (plain text, Markdown or HTML), in document order.
+
+        ``as_of`` (year, month) dates the document, for figures it gives without a year; by default
+        the date in the document's opening lines, if any.
+        """
+        context = Context(units=self.units, within=self.facts.ancestors, as_of=as_of or dateline(text))
         findings: list[Finding] = []
         for sentence in sentences(text):
             findings += self.check_sentence(sentence, context)
         return findings
 
     def check_sentence(self, sentence: Sentence, context: Context) -> list[Finding]:
-        mentions = resolve(self.gazetteer.find(sentence.text), context, sentence.paragraph)
+        found = self.gazetteer.find(sentence.text)
+        if sentence.cells:
+            claims = read_row(sentence, [m for m in found if not m.reference], quantities(sentence.text))
+            return [self._finding(sentence, claim, self.judge(claim), found) for claim in _distinct(claims)]
+        mentions = resolve(found, context, sentence.paragraph)
         claims = read_claims(sentence.text, mentions, quantities(sentence.text), context)
-        return [self._finding(sentence, claim, self.judge(claim)) for claim in claims]
+        return [self._finding(sentence, claim, self.judge(claim), mentions) for claim in _distinct(claims)]
 
-    def _finding(self, sentence: Sentence, claim: Claim, judged: Judged) -> Finding:
-        entities = [{"text": m.text, "iri": entity, "type": cls, "start": m.start, "end": m.end}
+    def _finding(self, sentence: Sentence, claim: Claim, judged: Judged, here: list[Mention]) -> Finding:
+        """A finding; a mention resolved from an earlier sentence ("the institute" two sentences on) is
+        listed without a span, since its span would index another sentence."""
+        entities = [{"text": m.text, "iri": entity, "type": cls,
+                     "start": m.start if m in here else None, "end": m.end if m in here else None}
                     for m in claim.mentions for entity, cls in m.entities[:1]]
-        return Finding(sentence.text, sentence.start, sentence.end, entities, claim.kind, judged.claim,
+        start, end = claim.span or (sentence.start, sentence.end)
+        return Finding(sentence.text, start, end, entities, claim.kind, judged.claim,
                        judged.verdict, judged.graph_value,
                        [self._alternative(v) for v in judged.alternatives],
-                       self._sources(judged.matched + judged.alternatives), judged.note)
+                       self._sources(judged.matched + judged.alternatives), judged.note, claim.subject)
 
     def _alternative(self, recorded: Recorded) -> dict[str, Any]:
         value = recorded.value
@@ -95,6 +109,18 @@ class Checker:
                 out[iri] = {"title": source.title, "publisher": source.publisher, "date": source.date,
                             "url": source.url, "at": locator, "iri": iri, "rank": recorded.rank}
         return sorted(out.values(), key=lambda s: (RANK_ORDER.get(s["rank"], 3), s["title"], s["iri"]))
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """Each claim once: "3D printing / additive manufacturing" names one technology twice."""
+    seen: set[tuple[str, str | None, str]] = set()
+    out = []
+    for claim in claims:
+        key = (claim.kind, claim.subject, repr(claim.value))
+        if key not in seen:
+            seen.add(key)
+            out.append(claim)
+    return out
 
 
 def sentence_verdict(findings: Iterable[Finding]) -> str:

@@ -17,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mfgkg.check.attach import fronted, head_after, head_before, masked
 from mfgkg.check.gazetteer import Mention
 from mfgkg.check.quantities import Quantity
 
-HQ_WORDS = re.compile(r"\b(?:headquarter(?:ed|s)?|HQ|based|located|home\s+(?:is\s+)?in|home\s+to|home\s+base|"
-                      r"sits\s+in|situated|operat\w*\s+(?:out\s+of|from)|operations\s+from)\b|\w-based\b", re.I)
+HQ_WORDS = re.compile(r"\b(?:headquarter(?:ed|s)?|HQ|based|located|home\s+(?:is\s+)?in|home\s+to|home\s+of|home\s+base|"
+                      r"sits\s+in|situated|operat\w*\s+(?:out\s+of|from)|operations\s+from)\b|"
+                      r"\w-(?:based|headquartered)\b", re.I)
 FOUNDED_WORDS = re.compile(r"\b(?:founded|established|launched|created|formed|inaugurated|set\s+up|"
                            r"stood\s+up|chartered|started|began|opened)\b", re.I)
 FOUNDED_NEAR = 30  # characters between the founding word and its year
@@ -37,6 +39,9 @@ SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b
                            r"backs|oversees|manages|administers|runs|leads|launched|created|established|selected|chose|"
                            r"stood\s+up)\b|\s+(?:\w+\s+)?institutes?\b|\s+(?:is|was|as|has\s+been)\s+(?:[\w']+\s+){0,3}"
                            r"(?:sponsor|sponsoring|funder|funding\s+agency|managing))", re.I)
+AS_SPONSOR = re.compile(r"\s+(?:is|was|as|has\s+been)\b", re.I)
+STEERING = re.compile(r"\b(?:led|sponsored|managed|overseen|administered|run|selected|chosen)\b", re.I)
+AGENCY_INSTITUTES = re.compile(r"^(?:'s|\u2019s)?\s+(?:[\w-]+\s+){0,2}institutes?\b", re.I)
 LEAD_WORDS = re.compile(r"\b(?:led\s+by|lead\s+organi[sz]ation|operated\s+by|operates|managed\s+by|manages|run\s+by|"
                         r"headed\s+by|leads|spun\s+out)\b", re.I)
 TECHNOLOGY_WORDS = re.compile(r"\b(?:focus(?:es|ed|ing)?|speciali[sz](?:es|ed|ing)|dedicated|devoted|works?\s+on|"
@@ -49,7 +54,8 @@ GOAL_PLACE = re.compile(rf"\bgoal\s+(?P<n>[1-9])\b|\b(?P<ordinal>{'|'.join(ORDIN
 GOAL_WORDS = re.compile(r"^\s*(?:strategic\s+|broad\s+|overarching\s+|main\s+|core\s+)?"
                         r"(?P<part>goals?|pillars?|objectives?)\b", re.I)
 KIND_WORDS = (  # what kind of money a sentence speaks of, nearest the amount
-    ("cost-share", re.compile(r"\b(?:cost[- ]share|match(?:ing|ed)?|non-?federal|private|industry|state|partners?|"
+    ("cost-share", re.compile(r"\b(?:cost[- ]share(?!d?\s+(?:cooperative\s+)?(?:agreement|arrangement|contract))|"
+                              r"match(?:ing|ed)?|non-?federal|private|industry|state|partners?|"
                               r"consortium|members)\b", re.I)),
     ("total", re.compile(r"\b(?:total|combined|overall|in\s+all|altogether|together|portfolio|"
                          r"public(?:\s+and\s+|-)private)\b", re.I)),
@@ -59,12 +65,30 @@ KIND_WORDS = (  # what kind of money a sentence speaks of, nearest the amount
 # spending, running totals. An amount with one of these words beside it is left unchecked.
 MONEY_ELSEWHERE = re.compile(r"\b(?:projects?|rounds?|calls?|contracts?|dues|spent|spends?|spending|portfolio|"
                              r"revenue|since|as\s+of|to\s+date|so\s+far|cumulative(?:ly)?|prizes?|challenges?)\b", re.I)
+# Money asked for or planned, not committed: a request, a proposal, a budget line.
+REQUESTED = re.compile(r"\b(?:sought|seek(?:s|ing)?|request(?:s|ed|ing)?|propos(?:e|es|ed|al|als|ing)|"
+                       r"would|could|might|eligible|hop(?:e|es|ing)\s+to|(?-i:plan(?:s|ned)?)\s+to|aim(?:s|ed)?\s+to|"
+                       r"authoriz\w*|appropriat\w*)\b", re.I)
+FUNDER_AFTER = re.compile(r"\s*(?:(?:in|of)\s+)?(?:(?:federal|initial|base|new|additional|core)\s+)*"
+                          r"(?:(?:funding|funds|money|investment|support|grants?|awards?|commitments?|contributions?|"
+                          r"financing)\s+)?(?:from|by|of|through)?\s*(?:the\s+)?(?:U\.S\.\s+)?", re.I)
+MONEY_VERB = re.compile(r"\b(?:award|provid|commit|invest|contribut|grant|pledg|giv|gave|allocat|dedicat|fund|"
+                        r"announc|rais|add|budget|agree|obligat|cap|total|put|spen|inject|back)\w*", re.I)
+INCREMENT_AFTER = re.compile(r"\s*(?:new|more|additional|further|other|extra)\b", re.I)
+INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|grew\s+by|increase[ds]?\s+(?:of|by))\s+(?:\w+\s+)?$",
+                              re.I)
+SEVERAL = re.compile(r"\b(?:institutes|hubs|consortia|competitions?|each|every)\b", re.I)  # not one institute's money
+# Counts that are hoped for, planned or asked for: not what the network is.
+HYPOTHETICAL = re.compile(r"\b(?:sought|seek\w*|request\w*|propos\w*|(?-i:plan(?:s|ned)?)\s+(?:to|for)|goals?|"
+                          r"target\w*|aim\w*|would|could|envision\w*|call(?:s|ed)?\s+for|intend\w*|hop(?:e|es|ed|ing)|"
+                          r"expect\w*|authoriz\w*|eventually|ultimately|up\s+to|as\s+many\s+as|"
+                          r"will\s+(?:grow|expand|reach|have|include|number))\b", re.I)
 NETWORK_WORDS = re.compile(r"\b(?:the\s+institutes|institutes'|network|Manufacturing\s+USA|program|nationwide|"
                            r"across\s+(?:the|all)|all\s+(?:the\s+)?institutes)\b", re.I)
 PLACE_AFTER = re.compile(r"\b(?:headquartered|headquarters|based|located|HQ|situated|home)\s+(?:is\s+|are\s+|sits\s+)?"
                          r"(?:in|at|out\s+of|from)\s+(?:the\s+)?(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)"
                          r"(?:,\s+(?P<state>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*))?")
-PLACE_BEFORE = re.compile(r"(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)-based\b")
+PLACE_BEFORE = re.compile(r"(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)-(?:based|headquartered)$")
 STATE_AFTER_CITY = re.compile(r",\s+(?P<state>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)")
 CITY_BEFORE_STATE = re.compile(r"(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*),\s*$")
 LEADER_AFTER = re.compile(r"\b(?:led|operated|managed|run|headed)\s+by\s+(?:the\s+)?"
@@ -73,7 +97,24 @@ LEADER_BEFORE = re.compile(r"\b(?:(?:led|operated|managed|run|headed)\s+by|lead\
                            r"(?:the\s+)?$", re.I)
 LEADER_NEXT = re.compile(r"^(?:\s+(?:leads|led|manages|managed|operates|operated|runs|ran|heads|headed)\b|"
                          r",?\s+(?:is\s+|was\s+)?(?:the|its)\s+lead\b)", re.I)
+HQ_OF = re.compile(r"(?:headquarters|home|base|HQ)\s+(?:of|for)\b", re.I)
+PLACE_IS_WHERE = re.compile(r"^\S[^,]*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s+(?:is|was|remains)\s+where\b")
+LEAD_TO_PLACE = re.compile(r"\s*(?:(?:is|are|was|sits|remains)\s+)?(?:in|at|out\s+of|from|inside)?\s*(?:the\s+)?"
+                           r"(?:city\s+of\s+)?", re.I)
+LEAD_TO_PLACE_AND_CITY = re.compile(LEAD_TO_PLACE.pattern + r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*,\s*", re.I)
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                 "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                 "eighteenth", "nineteenth", "twentieth")
+ORDINAL = re.compile(rf"\bthe\s+(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<w>{'|'.join(ORDINAL_WORDS)}))\s+"
+                     r"(?:(?:new|national|federal(?:ly[- ]funded)?|Manufacturing\s+USA|manufacturing|innovation|"
+                     r"x+)\s+)*"
+                     r"(?:institute|hub)\b", re.I)
+ORDINAL_SCOPE = re.compile(r"\s+(?:in|of|for|within)\b(?!\s+(?:the\s+)?(?:Manufacturing\s+USA|network|nation|country|"
+                           r"United\s+States|U\.S\.))", re.I)
+CO_LEAD = re.compile(r"\b(?:co-?led|co-?leads?|jointly\s+led|co-?lead\s+organi[sz]ations?)\b", re.I)
 YEARS = ("year", "month-year")  # what can date a founding, a law or a commitment
+FOCUS_OF = re.compile(r"\s+(?:is|are|was|remains)\s+(?:the|a)\s+(?:main\s+|central\s+|core\s+)?"
+                      r"(?:focus|specialty|speciality|mission|subject)\s+of\b", re.I)
 TECHNOLOGY_NEAR = 60  # characters between an institute and the technology area it is said to work on
 KIND_NEAR = 40  # characters between an amount and the word saying what kind of money it is
 NEAR = 90  # characters between a number and the metric words that say what it counts
@@ -89,6 +130,7 @@ class Claim:
     value: Any
     mentions: list[Mention] = field(default_factory=list)
     qualifiers: dict[str, Any] = field(default_factory=dict)
+    span: tuple[int, int] | None = None  # where in the document the claim is stated, when narrower than its unit
 
 
 @dataclass
@@ -101,6 +143,13 @@ class Context:
     previous: Mention | None = None  # the first institute named in the sentence before
     institute: Mention | None = None  # the last institute named in this paragraph
     paragraph: int = -1
+    as_of: tuple[int, int] | None = None  # the document's date (year, month): what an undated figure is as of
+    named: dict[str, Mention] = field(default_factory=dict)  # every institute named so far, by IRI
+
+    @property
+    def topic(self) -> Mention | None:
+        """The one institute the document has named so far, if it has named exactly one."""
+        return next(iter(self.named.values())) if len(self.named) == 1 else None
 
 
 def resolve(mentions: list[Mention], context: Context, paragraph: int) -> list[Mention]:
@@ -119,6 +168,9 @@ def resolve(mentions: list[Mention], context: Context, paragraph: int) -> list[M
             for _entity, cls in mention.entities[:1]:
                 context.last[cls] = mention
         out.append(mention)
+    for mention in out:
+        if mention.cls == "Institute" and not mention.reference:
+            context.named.setdefault(mention.entities[0][0], mention)
     context.previous = next((m for m in out if m.cls == "Institute"), None)
     context.institute = next((m for m in reversed(out) if m.cls == "Institute"), context.institute)
     return out
@@ -130,7 +182,7 @@ def read_claims(sentence: str, mentions: list[Mention], numbers: list[Quantity],
     used: set[int] = set()
     claims: list[Claim] = []
     for rule in (_law_dates, _goal_place, _plan_structure, _metrics, _funding, _founded, _headquarters, _sponsor, _lead,
-                 _technology):
+                 _technology, _ordinal):
         claims += rule(sentence, mentions, numbers, used, context)
     return claims
 
@@ -235,6 +287,10 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     claims = []
     for number, metric in _pairs(numbers, metrics, used, context, money=not institutes):
         used.add(id(number))
+        if number.comparator == "up-to" or HYPOTHETICAL.search(sentence[max(0, number.start - 80):number.start]):
+            continue  # a target, a request or a proposal is not what the network is
+        if INCREMENT_AFTER.match(sentence[number.end:]) or INCREMENT_BEFORE.search(sentence[:number.start]):
+            continue  # "adding 6 new institutes" counts a change, not the network
         entity = metric.of("Metric")
         near_plan = plan is not None and min(abs(plan.start - number.end), abs(number.start - plan.end)) <= NEAR // 2
         if entity.endswith("/institutes") and (near_plan or (plan is not None and not _explicit_year(numbers))):
@@ -244,7 +300,8 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
         year = _explicit_year(numbers)
         scope = _scope(sentence, mentions, context, counts_institutes=entity.endswith("/institutes"))
         claims.append(Claim("metric", entity, number, [metric, *([scope] if scope else [])],
-                            {"fiscal_year": year, "scope": scope.entities[0][0] if scope else None}))
+                            {"fiscal_year": year, "scope": scope.entities[0][0] if scope else None,
+                             "as_of": context.as_of if year is None else None}))
     return claims
 
 
@@ -303,11 +360,14 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     nearest it, so "$80M of federal money with $214M from consortium members" reads as two claims."""
     institutes = _institutes(mentions)
     amounts = [q for q in numbers if q.unit == "usd" and id(q) not in used]
+    if not institutes and context.topic is not None and not NETWORK_WORDS.search(sentence) \
+            and not SEVERAL.search(sentence):
+        topic = context.topic  # money in a document about one institute, the institute not named again
+        institutes = [Mention(0, 0, topic.text, topic.entities, reference=True)]
     if not institutes or not amounts:
         return []
-    funders: dict[int, tuple[float, Mention]] = {}
-    for agency in (m for m in mentions if m.cls == "FederalAgency"):
-        _assign(funders, amounts, agency.start, agency.end, agency)
+    agencies = [m for m in mentions if m.cls == "FederalAgency"]
+    text = masked(sentence, mentions)
     kinds: dict[int, tuple[float, str]] = {}
     for kind, pattern in KIND_WORDS:
         for match in pattern.finditer(sentence):
@@ -316,18 +376,32 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     claims = []
     for i, amount in enumerate(amounts):
         used.add(id(amount))
-        if MONEY_ELSEWHERE.search(_clause(sentence, amounts, i)):
+        clause = _clause(sentence, amounts, i)
+        if MONEY_ELSEWHERE.search(clause) or REQUESTED.search(clause):
             continue
         institute = _nearest(amount.start, institutes)
-        funder = funders[i][1] if i in funders else None
         kind = kinds[i][1] if i in kinds and kinds[i][0] <= KIND_NEAR else None
-        if funder and kind == "cost-share":
-            kind = None  # an agency's money is not cost share: the word belongs to another amount
+        funder = None if kind in ("cost-share", "total") else _funder(text, amount, agencies)
         claims.append(Claim("funding", institute.of("Institute"), amount, [institute, *([funder] if funder else [])],
                             {"funder": funder.of("FederalAgency") if funder else None, "kind": kind,
-                             "year": int(years[0].value) if years else None}))
+                             "year": int(years[0].value) if years else (context.as_of[0] if context.as_of else None),
+                             "dated_by_document": not years and context.as_of is not None}))
     return claims
 
+
+
+def _funder(text: str, amount: Quantity, agencies: list[Mention]) -> Mention | None:
+    """The agency whose money ``amount`` is, said right beside it: "$70 million from DOE", "$70M DOE
+    award", "DOE will invest $70 million", "DOE's $70 million"; None when no agency is tied to it."""
+    for agency in agencies:
+        if amount.end <= agency.start <= amount.end + 60 and FUNDER_AFTER.fullmatch(text[amount.end:agency.start]):
+            return agency
+    for agency in sorted(agencies, key=lambda m: -m.start):
+        gap = text[agency.end:amount.start]
+        if amount.start - 60 <= agency.end <= amount.start and not re.search(r"[.;:]|\b[A-Z][a-z]", gap) \
+                and (gap.strip() in ("'s", "\u2019s") or MONEY_VERB.search(gap)):
+            return agency
+    return None
 
 
 def _assign(owners: dict[int, tuple[float, Any]], amounts: list[Quantity], start: int, end: int, what: Any) -> None:
@@ -351,67 +425,155 @@ def _clause(sentence: str, amounts: list[Quantity], i: int) -> str:
 
 def _founded(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
              context: Context) -> list[Claim]:
-    institutes = _institutes(mentions)
-    cue = FOUNDED_WORDS.search(sentence)
-    if not institutes or not cue:
+    """A founding year: the cue ("founded", "established") belongs to the institute and the year is
+    right beside the cue."""
+    if not _institutes(mentions):
         return []
-    if cue.group(0).lower() in ("opened", "since", "started", "began") and HQ_WORDS.search(sentence):
-        return []  # "opened its Detroit headquarters in 2015" is about the building, not the founding
-    years = [q for q in numbers if q.unit in YEARS and id(q) not in used
-             and min(_gap(q.end, cue.start(), mentions), _gap(cue.end(), q.start, mentions)) <= FOUNDED_NEAR]
-    if not years:
-        return []
-    year = min(years, key=lambda q: abs(q.start - cue.start()))
-    used.add(id(year))
-    institute = _nearest(cue.start(), institutes)
-    return [Claim("founded", institute.of("Institute"), int(year.value), [institute])]
+    text = masked(sentence, mentions)
+    for cue in FOUNDED_WORDS.finditer(text):
+        if cue.group(0).lower() in ("opened", "since", "started", "began") and HQ_WORDS.search(text):
+            continue  # "opened its Detroit headquarters in 2015" is about the building, not the founding
+        years = [q for q in numbers if q.unit in YEARS and id(q) not in used
+                 and min(_gap(q.end, cue.start(), mentions), _gap(cue.end(), q.start, mentions)) <= FOUNDED_NEAR]
+        if not years:
+            continue
+        institute = (head_after(sentence, cue.end(), mentions, within=60) if fronted(sentence, cue.start())
+                     else head_before(sentence, cue.start(), mentions))
+        if institute is None:
+            continue
+        year = min(years, key=lambda q: abs(q.start - cue.start()))
+        used.add(id(year))
+        return [Claim("founded", institute.of("Institute"), int(year.value), [institute])]
+    return []
 
 
 def _headquarters(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
                   context: Context) -> list[Claim]:
-    institutes = _institutes(mentions)
-    if not institutes or not HQ_WORDS.search(sentence):
+    """A place an institute is based in: the cue ("headquartered in", "Detroit-based", "home to") must
+    belong to the institute (see :mod:`mfgkg.check.attach`) and the place must sit right beside the cue."""
+    if not _institutes(mentions):
         return []
-    city = next((m for m in mentions if m.cls == "City"), None)
-    state = next((m for m in mentions if m.cls == "State" or m.of("State")), None)
-    institute = _nearest((city or state or institutes[0]).start, institutes)
-    if city or state:
-        found = [m for m in (city, state) if m]
-        value = {"city": city.of("City") if city else None, "state": state.of("State") if state else None}
-        written = None if city or state is None else CITY_BEFORE_STATE.search(sentence[:state.start])
-        if written and not _inside(written.start("place"), mentions):
-            value["place"] = written.group("place")  # a city the graph does not know, before a state it does
-        after = STATE_AFTER_CITY.match(sentence[city.end:]) if city and not state else None
-        if after and not _inside(city.end + after.start("state"), mentions):
-            value["state_name"] = after.group("state")  # a state the graph does not know, after a city it does
-        return [Claim("headquarters", institute.of("Institute"), value, [institute, *found])]
-    written = PLACE_AFTER.search(sentence) or PLACE_BEFORE.search(sentence)
-    if not written:
+    text = masked(sentence, mentions)
+    for cue in HQ_WORDS.finditer(text):
+        word = cue.group(0).lower()
+        if word.endswith(("-based", "-headquartered")):  # "Detroit-based LIFT": place before, institute after
+            places = [m for m in mentions if m.cls in ("City", "State") and 0 <= cue.start() + 1 - m.end <= 3]
+            written = None if places else PLACE_BEFORE.search(sentence[:cue.end()])
+            institute = _based_what(sentence, cue.end(), places[0].start if places else
+                                    written.start() if written else cue.start(), mentions)
+        elif word.startswith("home") and " to" in word:  # "Detroit is home to LIFT"
+            institute = head_after(sentence, cue.end(), mentions, within=30)
+            places = [m for m in mentions if m.cls in ("City", "State") and 0 <= cue.start() - m.end <= 12]
+            written = None
+        elif HQ_OF.match(sentence, cue.start()):  # "Buffalo serves as the headquarters of REMADE"
+            institute = head_after(sentence, cue.end(), mentions, within=40)
+            places, written = _places_opening(sentence, mentions), None
+        else:
+            institute = (head_after(sentence, cue.end(), mentions, within=90) if fronted(sentence, cue.start())
+                         else head_before(sentence, cue.start(), mentions))
+            places = _places_after(sentence, cue.end(), mentions) or (
+                _places_opening(sentence, mentions) if PLACE_IS_WHERE.search(sentence) else [])
+            written = None if places else PLACE_AFTER.search(sentence, cue.start())
+        if institute is None:
+            continue
+        if places:
+            city = next((m for m in places if m.cls == "City"), None)
+            state = next((m for m in places if m.cls == "State" or m.of("State")), None)
+            value = {"city": city.of("City") if city else None, "state": state.of("State") if state else None}
+            if state and not city:
+                before = CITY_BEFORE_STATE.search(sentence[:state.start])
+                if before and not _inside(before.start("place"), mentions):
+                    value["place"] = before.group("place")  # a city the graph does not know, before a state it does
+            if city and not state:
+                after = STATE_AFTER_CITY.match(sentence[city.end:])
+                if after and not _inside(city.end + after.start("state"), mentions):
+                    value["state_name"] = after.group("state")  # a state the graph does not know
+            return [Claim("headquarters", institute.of("Institute"), value, [institute, *places])]
+        if written and written.start("place") <= cue.end() + 12 and not _inside(written.start("place"), mentions):
+            return [Claim("headquarters", institute.of("Institute"),
+                          {"place": written.group("place"), "state_name": written.groupdict().get("state")},
+                          [institute])]
+    return []
+
+
+def _based_what(sentence: str, end: int, start: int, mentions: list[Mention]) -> Mention | None:
+    """What "PLACE-based" (from ``start`` to ``end``) describes: the institute named next, or for "a
+    Texas-based institute" the head before it; another noun ("a Harrison-based company") is no institute."""
+    following = re.match(r"\s+([\w'-]+)", sentence[end:])
+    word = following.group(1) if following else ""
+    if re.fullmatch(r"(?:institutes?|hubs?|consortium)", word, re.I):
+        return head_before(sentence, start, mentions)
+    if word[:1].islower():
+        return None
+    return head_after(sentence, end, mentions, within=30)
+
+
+def _places_opening(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The city and state a sentence opens with ("Detroit, Michigan is where ...")."""
+    opening = [m for m in mentions if m.cls in ("City", "State") and m.start <= 40][:2]
+    if not opening:
         return []
-    place = written.group("place")
-    if _inside(written.start("place"), mentions):
-        return []  # the words after "based in" name something else (an agency, an institute)
-    state_name = written.groupdict().get("state")
-    return [Claim("headquarters", institute.of("Institute"), {"place": place, "state_name": state_name},
-                  [institute])]
+    before = sentence[:opening[0].start]
+    if opening[0].start <= 1 or (opening[0].cls == "State" and CITY_BEFORE_STATE.fullmatch(before)):
+        return opening
+    return []
+
+
+def _places_after(sentence: str, position: int, mentions: list[Mention]) -> list[Mention]:
+    """The city and state named right after a cue ("based in Raleigh, N.C."): the first place must
+    follow within a few words ("in", "at", "out of", "the"), the state right after the city."""
+    places: list[Mention] = []
+    last = position
+    for mention in sorted((m for m in mentions if m.start >= position), key=lambda m: m.start):
+        if mention.cls not in ("City", "State"):
+            break
+        between = sentence[last:mention.start]
+        if not places and not LEAD_TO_PLACE.fullmatch(between) and not (
+                mention.cls == "State" and LEAD_TO_PLACE_AND_CITY.fullmatch(between)):
+            break
+        if places and not re.fullmatch(r"\s*,\s*", between):
+            break
+        places.append(mention)
+        last = mention.end
+        if len(places) == 2:
+            break
+    return places
 
 
 def _sponsor(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
              context: Context) -> list[Claim]:
+    """An agency sponsoring or managing an institute: words right before the agency ("sponsored by")
+    tie it to the head before them; words right after it ("DoD-sponsored", "DOE's", "DoD institute",
+    "DOE launched") tie it to the institute named next."""
     institutes = _institutes(mentions)
     agencies = [m for m in mentions if m.cls == "FederalAgency"]
-    if not institutes or not agencies or any(q.unit == "usd" for q in numbers):
+    if not institutes or not agencies:
         return []
-    office = OFFICE_WORDS.search(sentence)
+    money = any(q.unit == "usd" for q in numbers)  # then only words that cannot mean paying tie an agency
+    office = OFFICE_WORDS.search(masked(sentence, mentions))
     named = {a.of("FederalAgency") for a in agencies}
     claims = []
     for agency in agencies:
         if any(agency.of("FederalAgency") in context.within(other) for other in named - {agency.of("FederalAgency")}):
             continue  # "DOE's Industrial Efficiency and Decarbonization Office": the office is the claim
-        if not (SPONSOR_BEFORE.search(sentence[max(0, agency.start - 40):agency.start])
-                or SPONSOR_AFTER.match(sentence[agency.end:agency.end + 40])):
+        before = SPONSOR_BEFORE.search(sentence[max(0, agency.start - 40):agency.start])
+        after = SPONSOR_AFTER.match(sentence[agency.end:agency.end + 40])
+        if money and not ((before and STEERING.search(before.group(0))) or (after and STEERING.search(after.group(0)))):
             continue
-        institute = _nearest(agency.start, institutes)
+        if before:
+            institute = head_before(sentence, agency.start - (len(sentence[max(0, agency.start - 40):agency.start])
+                                                              - before.start()), mentions)
+        elif after and AS_SPONSOR.match(after.group(0)):  # "NIIMBL counts DOD as its sponsor"
+            institute = head_before(sentence, agency.start, mentions) or head_after(sentence, agency.end, mentions,
+                                                                                  within=50)
+        elif after:
+            institute = head_after(sentence, agency.end, mentions, within=50)
+            if institute is None and AGENCY_INSTITUTES.match(sentence[agency.end:]):
+                institute = head_before(sentence, agency.start, mentions)  # "X is one of DOE's institutes"
+        else:
+            continue
+        if institute is None:
+            continue
         claims.append(Claim("managing-office" if office else "sponsor", institute.of("Institute"),
                             agency.of("FederalAgency"), [institute, agency]))
     return claims
@@ -421,37 +583,101 @@ def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used:
           context: Context) -> list[Claim]:
     """An organisation leading an institute, tied to it by words right beside the organisation's name
     ("led by NCDMM", "NCDMM manages", "lead organization is NCDMM") or, for a name the graph does not
-    know, the capitalised words after "led by"."""
+    know, the capitalised words after "led by". Several leaders ("co-led by A and B") make one claim
+    that holds when any of them is the recorded lead."""
     institutes = _institutes(mentions)
-    if not institutes or not LEAD_WORDS.search(sentence):
+    text = masked(sentence, mentions)
+    if not institutes or not LEAD_WORDS.search(text):
         return []
+    leaders = []
     for leader in mentions:
         others = [m for m in institutes if m is not leader]
         if leader.cls == "FederalAgency" or not leader.of("Organization") or not others:
             continue  # an organisation that is also an institute's name ("ALMMII") leads only another mention
-        if LEADER_BEFORE.search(sentence[max(0, leader.start - 40):leader.start]) \
-                or LEADER_NEXT.match(sentence[leader.end:leader.end + 40]):
-            subject = _nearest(leader.start, others)
-            return [Claim("lead-organization", subject.of("Institute"), leader.of("Organization"), [subject, leader])]
-    written = LEADER_AFTER.search(sentence)
+        cue = LEADER_BEFORE.search(sentence[max(0, leader.start - 40):leader.start])
+        if cue:
+            leaders.append((leader, head_before(sentence, max(0, leader.start - 40) + cue.start(), mentions)))
+        elif LEADER_NEXT.match(sentence[leader.end:leader.end + 40]):
+            leaders.append((leader, head_after(sentence, leader.end, mentions, within=50)))
+    subjects = {subject.of("Institute") for _leader, subject in leaders if subject is not None}
+    several = len(leaders) > 1 or bool(CO_LEAD.search(text))
+    if leaders and len(subjects) == 1:
+        subject = next(s for _l, s in leaders if s is not None)
+        values = [leader.of("Organization") for leader, s in leaders if s is not None]
+        return [Claim("lead-organization", subject.of("Institute"), values[0] if len(values) == 1 and not several
+                      else tuple(values), [subject, *(leader for leader, _s in leaders)])]
+    if leaders:
+        return []
+    written = LEADER_AFTER.search(text)
     if not written or _inside(written.start("name"), mentions):
         return []
-    subject = _nearest(written.start(), institutes)
-    return [Claim("lead-organization", subject.of("Institute"), written.group("name").rstrip(". "), [subject])]
+    subject = head_before(sentence, written.start(), mentions)
+    name = sentence[written.start("name"):written.end("name")].rstrip(". ")
+    if subject is None:
+        return []
+    if several or re.search(r"\s(?:and|&)\s", name):
+        return [Claim("lead-organization", subject.of("Institute"), tuple(re.split(r",\s*|\s+(?:and|&)\s+", name)),
+                      [subject])]
+    return [Claim("lead-organization", subject.of("Institute"), name, [subject])]
 
 
 def _technology(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
                 context: Context) -> list[Claim]:
-    """A technology area an institute works on: a word for it ("focuses on", "institute for") between
-    the institute and the area, with little else between them."""
+    """A technology area an institute works on: the institute, then a word for it ("focuses on",
+    "institute for"), then the area, with little else between; or "AREA-focused INSTITUTE". Cue
+    words inside a name do not count, nor an area's words inside a longer name ("the Rapid
+    Advancement in Process Intensification Deployment Institute")."""
     institutes = _institutes(mentions)
-    areas = [m for m in mentions if m.cls == "TechnologyArea"]
+    areas = [m for m in mentions if m.cls == "TechnologyArea" and not _in_name(sentence, m)]
+    text = masked(sentence, mentions)
     claims = []
     for area in areas:
-        for institute in sorted(institutes, key=lambda m: abs(m.start - area.start)):
-            start, end = (institute.end, area.start) if institute.end <= area.start else (area.end, institute.start)
-            if _gap(start, end, mentions) <= TECHNOLOGY_NEAR and TECHNOLOGY_WORDS.search(sentence[start:end]):
-                claims.append(Claim("technology-area", institute.of("Institute"), area.of("TechnologyArea"),
-                                    [institute, area]))
-                break
+        institute = None
+        focused = re.match(r"-(?:focused|centered|centred|oriented)\b", sentence[area.end:])
+        focus_of = FOCUS_OF.match(sentence[area.end:])
+        if focused:
+            institute = head_after(sentence, area.end + focused.end(), mentions, within=40)
+        elif focus_of:  # "Process intensification is the focus of RAPID"
+            institute = head_after(sentence, area.end + focus_of.end(), mentions, within=30)
+        else:
+            for candidate in institutes:
+                if candidate.end <= area.start and _gap(candidate.end, area.start, mentions) <= TECHNOLOGY_NEAR:
+                    cue = TECHNOLOGY_WORDS.search(text, candidate.end, area.start)
+                    if cue and head_before(sentence, cue.start(), mentions) is candidate \
+                            and not any(candidate.end <= m.start < area.start and m.cls == "Institute"
+                                        for m in mentions):
+                        institute = candidate
+        if institute is not None:
+            claims.append(Claim("technology-area", institute.of("Institute"), area.of("TechnologyArea"),
+                                [institute, area]))
     return claims
+
+
+def _ordinal(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
+             context: Context) -> list[Claim]:
+    """An institute's place in the network ("ARM is the 14th Manufacturing USA institute"). An ordinal
+    among one agency's institutes ("DoD's eighth institute") is another count and gives no claim."""
+    text = masked(sentence, mentions)
+    for match in ORDINAL.finditer(text):
+        if any(m.cls == "FederalAgency" and 0 <= match.start() - m.end <= 12 for m in mentions) \
+                or re.search(r"\b(?:DoD|DOE|Defense|Energy|Commerce|NIST)\b", sentence[match.start():match.end()]) \
+                or ORDINAL_SCOPE.match(sentence[match.end():]):
+            continue  # "DoD's eighth institute", "the fourth institute in the region": another count
+        institute = head_before(sentence, match.start(), mentions)
+        if institute is None:
+            continue
+        number = match.group("n")
+        value = int(number) if number else ORDINAL_WORDS.index(match.group("w").lower()) + 1
+        return [Claim("ordinal", institute.of("Institute"), value, [institute])]
+    return []
+
+
+def _in_name(sentence: str, mention: Mention) -> bool:
+    """Whether ``mention`` is written in capitals inside a longer capitalised name that ends in a word
+    like "Institute" (a name the graph may not know), so it names no technology of its own."""
+    if not mention.text[:1].isupper():
+        return False
+    before = re.search(r"(?:[A-Z][\w-]*\s+(?:(?:in|for|of|and|&)\s+)?)+$", sentence[:mention.start])
+    after = re.match(r"(?:\s+(?:(?:in|for|of|and|&)\s+)?[A-Z][\w-]*)+", sentence[mention.end:])
+    words = (before.group(0) if before else "") + " " + (after.group(0) if after else "")
+    return bool(re.search(r"\b(?:Institute|Center|Centre|Consortium|Alliance|Initiative|Hub|Program)\b", words))

@@ -24,7 +24,8 @@ CLASS_ORDER = ("Institute", "FederalAgency", "Law", "StrategicPlan", "NationalSt
                "Metric", "State", "City", "Organization")
 PRONOUN = re.compile(r"^\s*(?:It|Its)\b")  # a sentence opening with "It" speaks of the last sentence's institute
 REFERENCES = {  # words that point back to the last entity of a class
-    "Institute": r"(?:the|this|that|each|an?)\s+institute",
+    "Institute": r"(?:the|this|that)\s+(?:new\s+|newest\s+|national\s+|winning\s+|proposed\s+|planned\s+)?"
+                 r"(?:institute|consortium|hub)",
     "StrategicPlan": r"(?:the|this)\s+(?:strategic\s+)?plan",
     "Program": r"(?:the|this)\s+(?:program|network)",
 }

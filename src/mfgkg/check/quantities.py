@@ -27,8 +27,9 @@ COMPARATOR_WORDS = {
     "less-than": ("less than", "fewer than", "under", "below"),
 }
 ROUNDING = 0.05  # a round figure is taken to be within 5% of the true one at most
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"(?:\s*(?:thousand|million|billion|mn|bn|mil)\b|(?<=\d)[kKmMbB]\b)"
+GROUPING = ",\u00a0\u202f\u2009\u2007'"  # thousands separators: comma, no-break, narrow and thin spaces
+_NUMBER = rf"\d{{1,3}}(?:[{GROUPING}]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:(?:\s*|-)(?:thousand|million|billion|mn|bn|mil)\b|(?<=\d)[kKmMbB]\b)"
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
 _COMPARATOR = "|".join(sorted((re.escape(w) for words in COMPARATOR_WORDS.values() for w in words),
                               key=len, reverse=True))
@@ -43,6 +44,9 @@ _PATTERNS = (  # read in this order; "date" and "year-range" only keep their dig
     ("usd", re.compile(rf"\b(?P<n>{_NUMBER})(?P<scale>{_SCALE})?\s+(?:US\s+)?dollars\b", re.I)),
     ("ratio", re.compile(rf"\b(?P<n>{_NUMBER})\s*(?::|-to-|\s+to\s+)\s*1\b(?!\d)")),
     ("year", re.compile(r"(?<![\d$.,])\b(?P<n>(?:19[5-9]|20[0-4])\d)\b(?!\d|[.,]\d)")),
+    ("range", re.compile(rf"(?<![\w$.,])(?P<n>{_NUMBER})(?:-|\u2013)?\s*(?:-|\u2013|to|and)\s*(?P<d>{_NUMBER})"
+                         rf"(?:-|\s+)(?:years?|months?|weeks?|days?|percent|per\s?cent|%)|"
+                         rf"(?<![\w$.,])(?P<r>{_NUMBER})\s*(?:-|\u2013)\s*(?:{_NUMBER})(?![\d,])")),
     ("count", re.compile(rf"(?<![\w$.,])(?P<n>{_NUMBER})(?![\d,])(?P<scale>{_SCALE})?"
                          rf"(?![\w.,]\d|\s*(?::|-to-|to\s+1\b)|%)")),
     ("count", re.compile(rf"\b(?P<n>{_WORD_NUMBER})\b", re.I)),
@@ -54,7 +58,8 @@ _AFTER = re.compile(r"^\s*(?:or|and)\s+(more|over|above|fewer|less|under)\b", re
 @dataclass(frozen=True)
 class Quantity:
     """A number in a sentence: ``unit`` is usd, count, ratio, year, month-year ("December 2021": a date,
-    never a fiscal year), fiscal-year, or date and year-range (kept only so their digits are not counts)."""
+    never a fiscal year), fiscal-year, or date, year-range and range ("5- to 7-year", "10-15": kept only
+    so their digits are not read as counts)."""
 
     value: float
     unit: str
@@ -81,24 +86,25 @@ def quantities(sentence: str) -> list[Quantity]:
 
 
 def _read(sentence: str, unit: str, match: re.Match[str]) -> Quantity | None:
-    raw = match.group("n") or match.group("d")
+    raw = match.groupdict().get("n") or match.groupdict().get("d") or match.group("r")
     if raw.lower() in WORD_NUMBERS:
         value, precision = float(WORD_NUMBERS[raw.lower()]), 0.0
     else:
-        digits = raw.replace(",", "")
+        digits = "".join(ch for ch in raw if ch not in GROUPING)
         value = float(digits)
         precision = _precision(digits)
     if unit == "fiscal-year":
         value = value + 2000 if value < 100 else value
         return Quantity(value, unit, "exact", match.start(), match.end(), match.group(0))
-    if unit in ("year", "month-year", "year-range", "date"):
+    if unit in ("year", "month-year", "year-range", "date", "range"):
         return Quantity(value, unit, "exact", match.start(), match.end(), match.group(0))
-    scale = (match.groupdict().get("scale") or "").strip().lower()
+    scale = (match.groupdict().get("scale") or "").strip().lstrip("-").lower()
     if scale:
         factor = SCALES[scale]
         value, precision = value * factor, precision * factor
     precision = min(precision, ROUNDING * value)
-    if unit == "count" and re.match(r"\s*(?:years?|months?|days?|percent|per\s?cent)\b", sentence[match.end():], re.I):
+    if unit == "count" and re.match(r"(?:\s*|-)(?:years?|months?|weeks?|days?|percent|per\s?cent)\b",
+                                    sentence[match.end():], re.I):
         return None
     start, comparator = _comparator(sentence, match.start(), match.end())
     return Quantity(value, unit, comparator, start, match.end(), sentence[start:match.end()], precision)

@@ -134,7 +134,8 @@ class Judge:
                 ok &= wanted["city"] == city
             if wanted.get("place"):
                 place = normalise(wanted["place"])
-                ok &= place in names or (place in state_names and not wanted.get("state_name"))
+                ok &= bool({place, f"{place} township", f"{place} city"} & names) or (
+                    place in state_names and not wanted.get("state_name"))
             if wanted.get("state"):
                 ok &= wanted["state"] == state
             if wanted.get("state_name"):
@@ -180,11 +181,27 @@ class Judge:
         return weigh(values, matched, said, self._show(values))
 
     def _lead_organization(self, claim: Claim) -> Judged:
+        if isinstance(claim.value, tuple):
+            return self._co_leads(claim)
         values = self._values(claim.subject, "leadOrganization")
         wanted = self.facts.names_of(claim.value) if claim.value.startswith("http") else {normalise(claim.value)}
         matched = [v for v in values if v.value == claim.value or wanted & self.facts.names_of(v.value)]
         return weigh(values, matched, f"{self.label(claim.subject)} is led by {self.label(claim.value)}",
                      self._show(values))
+
+    def _co_leads(self, claim: Claim) -> Judged:
+        """Several leaders named together: supported when one is the recorded lead, else unknown (the
+        others may be partners the graph does not record as leads), never contradicted."""
+        values = self._values(claim.subject, "leadOrganization")
+        named = [self.label(v) for v in claim.value]
+        said = f"{self.label(claim.subject)} is led by {' and '.join(named)}"
+        for one in claim.value:
+            judged = self._lead_organization(Claim("lead-organization", claim.subject, one))
+            if judged.verdict in ("supported", "disputed"):
+                return Judged(judged.verdict, said, judged.graph_value, judged.matched, judged.alternatives,
+                              judged.note)
+        return Judged("unknown", said, self._show(values), alternatives=values,
+                      note="none of the leaders named is the recorded lead, and a list of leaders may name partners")
 
     def _technology_area(self, claim: Claim) -> Judged:
         values = self._values(claim.subject, "technologyArea")
@@ -192,6 +209,12 @@ class Judge:
                    if claim.value in self.facts.ancestors(v.value) or v.value in self.facts.ancestors(claim.value)]
         return weigh(values, matched, f"{self.label(claim.subject)} works on {self.label(claim.value)}",
                      self._show(values), single=False)
+
+    def _ordinal(self, claim: Claim) -> Judged:
+        values = self._values(claim.subject, "networkOrdinal")
+        matched = [v for v in values if v.value == claim.value]
+        return weigh(values, matched, f"{self.label(claim.subject)} is institute number {claim.value} of the network",
+                     self._show(values))
 
     def _law_date(self, claim: Claim) -> Judged:
         values = self._values(claim.subject, "legislationDate")
@@ -235,12 +258,34 @@ class Judge:
         where = f" at {self.label(scope)}" if scope else ""
         said = f"{self.label(claim.subject)}{where}, FY{year or '?'}: {number.text}"
         if year is None:
-            return Judged("unknown", said, note="the sentence gives no fiscal year to check the figure against")
+            return self._metric_as_of(claim, said)
         values = [v for (metric, fy, sc), found in self.facts.observations.items()
                   if metric == claim.subject and fy == year and (sc == scope if scope else "/network/" in sc)
                   for v in found]
         matched = [v for v in values if agrees(number, v)]
         return weigh(values, matched, said, self._show(values, _figure))
+
+    def _metric_as_of(self, claim: Claim, said: str) -> Judged:
+        """An undated figure in a dated document: supported when it agrees with the fiscal year the
+        document was written in or the one before; otherwise unknown, since the sentence does not say
+        which year it means."""
+        as_of = claim.qualifiers.get("as_of")
+        if as_of is None:
+            return Judged("unknown", said, note="the sentence gives no fiscal year to check the figure against")
+        year, month = as_of
+        current = year + 1 if month >= 10 else year
+        scope = claim.qualifiers.get("scope")
+        values = [v for (metric, fy, sc), found in self.facts.observations.items()
+                  if metric == claim.subject and fy in (current, current - 1)
+                  and (sc == scope if scope else "/network/" in sc) for v in found]
+        matched = [v for v in values if agrees(claim.value, v)]
+        shown = self._show(values, _figure) if values else None
+        if matched:
+            return Judged("supported", said, shown, matched, [v for v in values if v not in matched],
+                          f"undated: read as of the document's date ({year}-{month:02d})")
+        return Judged("unknown", said, shown, alternatives=values,
+                      note=f"undated: the document is of {year}-{month:02d}, and no figure of that fiscal year or "
+                           "the one before agrees")
 
     def _funding(self, claim: Claim) -> Judged:
         number: Quantity = claim.value

@@ -1,0 +1,123 @@
+"""Which name a cue word belongs to: attach a value to an institute, or abstain.
+
+A claim rule finds a cue ("based in", "led by", "founded in", "focuses on") and must decide
+whose headquarters, leader, founding or focus it is. The nearest institute is often wrong in real
+prose: "Acme, a company based in Harrison, is a member of MxD" says where Acme is, and "awarded to
+Y, a nonprofit led by Z" says who leads Y. So the sentence before the cue is cut at commas,
+dashes and parentheses into segments, and read from the cue leftwards: the first *head* met (a
+name of any kind, an unknown capitalised name, or a noun phrase such as "a company") is what the
+cue is about. Segments that only describe the head before them ("managed by NCDMM", "which is
+funded by DOE", "a DoD institute") are passed over. Only when that head is an institute is the
+claim formed; anything else gives no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mfgkg.check.gazetteer import Mention
+
+# Segments that describe the name before them rather than start a new subject.
+MODIFIER = re.compile(r"^\s*(?:which|who|whose|that|where|when|while|managed|led|run|operated|funded|sponsored|backed|"
+                      r"supported|overseen|administered|established|founded|launched|created|announced|selected|"
+                      r"headquartered|based|located|known|formerly|also|one\s+of|part\s+of|along\s+with|together\s+with|"
+                      r"including|as\s+well\s+as|with|and|or|in|on|at|from|since|through|under)\b", re.I)
+# An appositive naming an institute again ("a DoD institute", "the nation's newest hub").
+SAME_INSTITUTE = re.compile(r"^\s*(?:a|an|the|its|one\s+of\s+the)\b[^,;()]*\b(?:institutes?|hubs?|consortium)\b\s*$",
+                            re.I)
+# A noun phrase that is a head of its own: the cue after it is about it, not about an institute.
+NOUN_HEAD = re.compile(r"\b(?:a|an|the|its|one)\s+(?:[\w'-]+\s+){0,3}?(?:compan(?:y|ies)|firms?|manufacturers?|makers?|"
+                       r"start-?ups?|business(?:es)?|suppliers?|non-?profits?|universit(?:y|ies)|colleges?|schools?|"
+                       r"labs?|laborator(?:y|ies)|members?|partners?|subsidiar(?:y|ies)|spin-?offs?|corporations?|"
+                       r"organi[sz]ations?|groups?|foundations?|associations?|contractors?|vendors?|plants?|"
+                       r"facilit(?:y|ies)|cent(?:er|re)s?|alliances?|coalitions?|programs?|projects?|offices?|"
+                       r"agenc(?:y|ies)|team|researchers?|engineers?)\b", re.I)
+NAME = re.compile(r"\b[A-Z][\w&.'-]*(?:\s+(?:of|for|and|&|the|de)?\s*[A-Z][\w&.'-]*)*")
+NOT_NAMES = frozenset({  # capitalised words that start sentences or qualify names, not names of their own
+    "a", "an", "the", "it", "its", "this", "that", "these", "those", "in", "on", "at", "for", "with", "and",
+    "but", "or", "as", "by", "from", "under", "to", "of", "today", "now", "yesterday", "tomorrow",
+    "headquartered", "based", "located", "founded", "established", "launched", "led", "managed", "together",
+    "also", "according", "since", "each", "every", "both", "all", "some", "many", "most", "several", "after",
+    "before", "during", "while", "when", "where", "once", "here", "there", "however", "meanwhile",
+    "additionally", "further", "furthermore", "inc", "llc", "corp", "co", "ltd", "mr", "ms", "mrs", "dr", "u.s",
+    "us", "u.s.", "america", "american", "national", "federal", "department", "manufacturing", "usa",
+    "institute", "institutes", "innovation", "energy", "defense", "commerce", "program", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "fy", "new", "first", "second", "third",
+    "their", "our", "we", "they", "he", "she", "i", "last", "next"
+})
+_SEGMENT = re.compile(r"[,;()\u2013\u2014]|\s-\s")
+NOT_HEADS = ("City", "State", "Metric", "TechnologyArea")  # names that qualify a head rather than are one
+FILL = "x"  # what a mention's letters become when the sentence is searched for cue words
+
+
+def masked(sentence: str, mentions: Sequence[Mention]) -> str:
+    """``sentence`` with each mention's characters replaced by lower-case letters: cue words are
+    then never read inside a name ("Institute for ..." in an institute's name is no cue)."""
+    chars = list(sentence)
+    for mention in mentions:
+        for i in range(mention.start, min(mention.end, len(chars))):
+            if not chars[i].isspace():
+                chars[i] = FILL
+    return "".join(chars)
+
+
+def head_before(sentence: str, position: int, mentions: Sequence[Mention]) -> Mention | None:
+    """The institute a cue at ``position`` is about, read leftwards (see the module docstring)."""
+    text = masked(sentence, mentions)
+    cuts = list(_SEGMENT.finditer(text, 0, position))
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), position]
+    segments = list(zip(starts, ends, strict=True))
+    for index in range(len(segments) - 1, -1, -1):
+        start, end = segments[index]
+        words = text[start:end]
+        last = index == len(segments) - 1
+        if not last and (MODIFIER.match(words) or SAME_INSTITUTE.match(words)):
+            continue
+        if last and SAME_INSTITUTE.match(words) and index:
+            continue
+        head = _last_head(text, start, end, mentions)
+        if head is not None:
+            return head if isinstance(head, Mention) and head.cls == "Institute" else None
+    return None
+
+
+def head_after(sentence: str, position: int, mentions: Sequence[Mention], within: int = 60) -> Mention | None:
+    """The institute named first after ``position`` ("DoD-sponsored LIFT", "Headquartered in Detroit,
+    LIFT ..."), if no other head comes before it within ``within`` characters."""
+    text = masked(sentence, mentions)
+    end = min(len(text), position + within)
+    heads = _heads(text, position, end, mentions)
+    if not heads:
+        return None
+    head = heads[0][1]
+    return head if isinstance(head, Mention) and head.cls == "Institute" else None
+
+
+def fronted(sentence: str, position: int) -> bool:
+    """Whether the cue at ``position`` opens the sentence ("Headquartered in Detroit, LIFT ...")."""
+    return not re.search(r"[A-Za-z]", sentence[:position].replace("The ", "").replace("the ", "")) or bool(
+        re.fullmatch(r"\s*(?:[A-Z][a-z]+\s+)?", sentence[:position]))
+
+
+def _heads(text: str, start: int, end: int, mentions: Sequence[Mention]) -> list[tuple[int, object]]:
+    """Every head in ``text[start:end]`` in order: mentions (but places), unknown names, noun phrases."""
+    found: list[tuple[int, object]] = [(m.start, m) for m in mentions
+                                       if start <= m.start < end and m.cls not in NOT_HEADS]
+    for match in NAME.finditer(text, start, end):
+        words = [w for w in re.split(r"\s+", match.group(0)) if w.lower().strip(".") not in NOT_NAMES]
+        if any(w[:1].isupper() for w in words):
+            found.append((match.start(), "name"))
+    found += [(m.start(), "noun") for m in NOUN_HEAD.finditer(text, start, end)]
+    return sorted(found, key=lambda item: item[0])
+
+
+def _last_head(text: str, start: int, end: int, mentions: Sequence[Mention]) -> object | None:
+    heads = _heads(text, start, end, mentions)
+    if not heads:
+        return None
+    position = heads[-1][0]
+    # a mention and a name found at the same place are the same head: the mention says what it is
+    return next((h for p, h in heads if p == position and isinstance(h, Mention)), heads[-1][1])

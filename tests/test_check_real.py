@@ -1,0 +1,227 @@
+"""The fact-checker on real prose: the labelled real documents, and one test per class of error
+that real documents showed (wrong attachment, names used as cues, tables, places written in news
+style, numbers that are not counts, HTML and other encodings)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from mfgkg.check import Checker
+from mfgkg.check.evaluate import read_real, score_real
+from mfgkg.check.quantities import quantities
+from mfgkg.check.text import dateline, read_document, sentences
+from mfgkg.kg import KnowledgeGraph
+
+REAL = ROOT / "tests" / "fixtures" / "check" / "real"
+# What the rules reach on the documents they were developed against (split: dev). Precision and
+# "no true document fails" are the issue's targets; the recall floors keep what has been reached
+# (the issue's targets, 0.8 planted and 0.6 decidable, are not reached yet: see benchmarks/check_accuracy.py).
+PRECISION = 0.95
+PLANTED_FLOOR = 0.35
+RECALL_FLOOR = 0.33
+
+
+@pytest.fixture(scope="module")
+def checker(kg: KnowledgeGraph) -> Checker:
+    return kg.checker
+
+
+def kinds_and_verdicts(checker: Checker, text: str) -> list[tuple[str, str]]:
+    return [(f.kind, f.verdict) for f in checker.check(text)]
+
+
+# ---- the real documents ------------------------------------------------------------------------
+
+def test_the_real_set_is_what_the_issue_asks_for():
+    documents = read_real(REAL)
+    assert len(documents) >= 20
+    assert all(d.url.startswith("http") for d in documents)
+    assert sum(bool(d.planted) for d in documents) >= 8
+    held = [d for d in documents if d.split == "heldout"]
+    assert len(held) >= 6 and any(d.planted for d in held)
+    for document in documents:
+        for claim in document.claims:
+            assert document.text.count(claim["quote"]) == 1, (document.name, claim["quote"])
+        for change in document.planted:
+            assert document.text.count(change["find"]) == 1, (document.name, change["find"])
+
+
+def test_on_the_real_documents_a_contradiction_is_a_real_one(checker):
+    result = score_real(checker, [d for d in read_real(REAL) if d.split == "dev"])
+    assert result.failed == []
+    assert result.precision >= PRECISION, result.false_alarms
+    assert result.planted_recall >= PLANTED_FLOOR
+    assert result.recall >= RECALL_FLOOR
+
+
+# ---- attach, or abstain ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Acme Tool, a company based in Harrison, is a member of MxD.",
+    "The award went to BlueSky Labs, a nonprofit led by NCDMM, which works with LIFT.",
+    "Widget Works, founded in 1990, joined America Makes last year.",
+    "Acme, which is funded by DOE, is a member of LIFT.",
+    "NextFlex members include a Dayton-based company.",
+])
+def test_a_value_said_of_another_name_gives_no_claim_about_the_institute(checker, text):
+    assert [f for f in checker.check(text) if f.verdict == "contradicted"] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("America Makes, managed by NCDMM, is based in Youngstown, Ohio.", [("headquarters", "supported"),
+                                                                        ("lead-organization", "supported")]),
+    ("PowerAmerica, a DOE institute, is headquartered in Raleigh, N.C.", [("headquarters", "supported"),
+                                                                          ("sponsor", "supported")]),
+    ("Headquartered in Detroit, LIFT opened in 2015.", [("headquarters", "supported")]),
+    ("The Cybersecurity Manufacturing Innovation Institute is a Texas-based institute.",
+     [("headquarters", "supported")]),
+    ("Detroit-based LIFT works on lightweight metals.", [("headquarters", "supported"),
+                                                         ("technology-area", "supported")]),
+])
+def test_a_value_said_of_the_institute_is_attached_to_it(checker, text, expected):
+    assert kinds_and_verdicts(checker, text) == expected
+
+
+def test_an_institutes_own_name_is_no_cue_for_a_neighbour(checker):
+    text = ("The Rapid Advancement in Process Intensification Deployment Institute and "
+            "the Institute for Advanced Composites Manufacturing Innovation met in Knoxville.")
+    assert [f.kind for f in checker.check(text) if f.kind == "technology-area"] == []
+
+
+def test_one_of_several_leaders_is_never_a_contradiction(checker):
+    [finding] = checker.check("America Makes is co-led by NCDMM and Youngstown State University.")
+    assert finding.verdict in ("supported", "unknown")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PowerAmerica is headquartered in Raleigh, N.C.", "supported"),
+    ("The ARM Institute is based in Pittsburgh, Pa.", "supported"),
+    ("AIM Photonics is headquartered in Albany, N.Y.", "supported"),
+    ("The ARM Institute is based in Pittsburgh, Calif.", "contradicted"),
+])
+def test_states_written_in_news_style_are_read_as_states(checker, text, expected):
+    [finding] = checker.check(text)
+    assert finding.verdict == expected
+
+
+# ---- tables and lists --------------------------------------------------------------------------
+
+TABLE = """| Institute | Technology | Location |
+|---|---|---|
+| America Makes | Additive manufacturing | Youngstown, Ohio |
+| LIFT | Lightweight metals | Detroit, Michigan |
+"""
+
+
+def test_a_markdown_table_is_read_row_by_row_with_each_claim_at_its_cell(checker):
+    findings = checker.check(TABLE)
+    assert [(f.kind, f.verdict, TABLE[f.start:f.end]) for f in findings] == [
+        ("technology-area", "supported", "Additive manufacturing"),
+        ("headquarters", "supported", "Youngstown, Ohio"),
+        ("technology-area", "supported", "Lightweight metals"),
+        ("headquarters", "supported", "Detroit, Michigan"),
+    ]
+
+
+def test_an_html_table_cell_is_not_merged_with_the_next_row(checker):
+    page = ("<table><tr><th>Institute</th><th>Location</th></tr><tr><td>NIIMBL</td><td>Newark, Delaware</td></tr>"
+            "<tr><td>America Makes</td><td>Youngstown, Ohio</td></tr></table>")
+    findings = checker.check(page)
+    assert [(f.verdict, page[f.start:f.end]) for f in findings] == [("supported", "Newark, Delaware"),
+                                                                    ("supported", "Youngstown, Ohio")]
+
+
+def test_a_list_without_markers_is_read_line_by_line():
+    text = "Institutes opened that year:\nLIFT in Detroit\nPowerAmerica in Raleigh\n"
+    assert [s.text for s in sentences(text)] == ["Institutes opened that year:", "LIFT in Detroit",
+                                                 "PowerAmerica in Raleigh"]
+
+
+def test_wrapped_prose_stays_one_sentence():
+    text = "LIFT was founded in 2014 and\nis based in Detroit, where it\nruns a large lab.\n"
+    assert len(sentences(text)) == 1
+
+
+# ---- numbers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("the network of 14 institutes.[2]", [(14, "count")]),
+    ("a 5- to 7-year agreement", [(5, "range")]),
+    ("between 10 and 15 years", [(10, "range")]),
+    ("1\u202f234 members and 2\u00a0500 more", [(1234, "count"), (2500, "count")]),
+    ("a $200-million commitment", [(200e6, "usd")]),
+])
+def test_numbers_that_are_not_counts_are_not_read_as_counts(text, read):
+    found = [(q.value, q.unit) for q in quantities(" ".join(s.text for s in sentences(text)))]
+    assert found == read
+
+
+@pytest.mark.parametrize("text", [
+    "In 2012 the administration sought funding for a network of 45 institutes.",
+    "The plan envisioned up to 15 institutes by 2015.",
+    "In FY2017 the program added 6 new institutes, for a total of 14 institutes.",
+])
+def test_targets_requests_and_increments_are_not_the_networks_count(checker, text):
+    assert all(f.verdict != "contradicted" for f in checker.check(text))
+
+
+def test_each_funder_is_bound_to_its_own_amount(checker):
+    text = "PowerAmerica received $70 million from DOE and $70 million in non-federal commitments in 2014."
+    findings = checker.check(text)
+    assert [(f.verdict, f.claim) for f in findings] == [
+        ("supported", "Next Generation Power Electronics Manufacturing Innovation Institute received $70 million "
+                      "from Department of Energy in 2014"),
+        ("supported", "Next Generation Power Electronics Manufacturing Innovation Institute received $70 million "
+                      "(cost-share) in 2014"),
+    ]
+
+
+# ---- reading documents -------------------------------------------------------------------------
+
+def test_html_reads_only_the_visible_prose_and_decodes_references():
+    page = ("<html><head><title>LIFT is in Cleveland.</title><script>x = 'LIFT is in Cleveland.'</script>"
+            "<style>p {}</style></head><body><p>LIFT&nbsp;is in Detroit</p><p>It opened in 2015.</p></body></html>")
+    found = sentences(page)
+    assert [s.text for s in found] == ["LIFT is in Detroit", "It opened in 2015."]
+    assert page[found[0].start:found[0].end] == "LIFT&nbsp;is in Detroit"
+
+
+def test_a_law_abbreviation_does_not_end_the_sentence():
+    assert [s.text for s in sentences("P.L. 113-235 set up the program. Sen. Brown spoke.")] == [
+        "P.L. 113-235 set up the program.", "Sen. Brown spoke."]
+
+
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_bytes("LIFT is based in Detroit.".encode("utf-16"))
+    assert read_document(path) == "LIFT is based in Detroit."
+
+
+def test_a_documents_date_is_read_from_its_dateline():
+    assert dateline("WASHINGTON, Jan. 14, 2016 - The Department announced ...") == (2016, 1)
+    assert dateline("Posted 2017-04-19 by the institute") == (2017, 4)
+    assert dateline("No date here.") is None
+
+
+def test_a_reference_to_an_earlier_sentence_has_no_span_in_this_one(checker):
+    findings = checker.check("LIFT opened in Detroit. The institute was established in 2014.")
+    [entity] = findings[0].entities
+    assert entity["iri"].endswith("/lift") and entity["start"] is not None
+    findings = checker.check("LIFT opened in Detroit. The ARM Institute was established in 2017. The institute "
+                             "was established in 2014.")
+    assert all(e["start"] is None or e["start"] < len(findings[-1].sentence) for f in findings for e in f.entities)
+
+
+def test_check_reads_an_html_file_end_to_end(tmp_path: Path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>America Makes is headquartered in Youngstown, Ohio.</p></body></html>",
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mfgkg", "check", str(page)], capture_output=True, cwd=ROOT,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "1 claim checked: 1 supported." in result.stdout
