@@ -8,6 +8,7 @@ starts without loading rdflib.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -466,17 +467,29 @@ def money(by: str, explain: bool, fmt: str, store_dir: Path | None, seeds_dir: P
     _emit(Result.from_frame(kg.money(by, explain=explain)), fmt)
 
 
+def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """``--as-of`` as (year, month): "2016-01", or "2016" for the middle of that year."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"((?:19|20)\d\d)(?:-(0[1-9]|1[0-2]))?", value.strip())
+    if not match:
+        raise click.BadParameter(f"expected a year or a year and month (2016 or 2016-01), got {value!r}")
+    return int(match.group(1)), int(match.group(2) or 6)
+
+
 @main.command()
 @click.argument("document", required=False, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="md", show_default=True,
               help="md: a table for reading; json: one object per claim; html: the document highlighted by verdict.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the findings to this file (atomically) instead of standard output.")
+@click.option("--as-of", "as_of", callback=_month, default=None, metavar="YYYY[-MM]",
+              help="The document's date, for figures it gives without a year (default: a date in its opening lines).")
 @input_options
 @_fail_cleanly
-def check(document: Path | None, fmt: str, out_file: Path | None, store_dir: Path | None, seeds_dir: Path | None,
-          ontology_dir: Path | None, queries_dir: Path | None) -> None:
-    """Fact-check DOCUMENT (plain text or Markdown; - or nothing reads standard input) against the graph.
+def check(document: Path | None, fmt: str, out_file: Path | None, as_of: tuple[int, int] | None,
+          store_dir: Path | None, seeds_dir: Path | None, ontology_dir: Path | None, queries_dir: Path | None) -> None:
+    """Fact-check DOCUMENT (plain text, Markdown or HTML; - or nothing reads standard input) against the graph.
 
     Exit 0 when no claim is contradicted, 1 when one is, 2 on a document that cannot be read.
     """
@@ -488,7 +501,7 @@ def check(document: Path | None, fmt: str, out_file: Path | None, store_dir: Pat
     if from_stdin and sys.stdin.isatty():
         raise MfgkgError("give a document to check, or pipe its text to standard input")
     text = read_document(None, sys.stdin.buffer.read()) if from_stdin else read_document(document)
-    findings = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir).check_text(text)
+    findings = _open(seeds_dir, ontology_dir, queries_dir, store_dir=store_dir).check_text(text, as_of)
     title = "standard input" if from_stdin else document.name
     output = render(findings, fmt, text, title)
     if out_file:

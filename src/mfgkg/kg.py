@@ -149,18 +149,19 @@ class KnowledgeGraph:
             self._checker = Checker.of(lambda text: self.store.query(text).records(), directory)
         return self._checker
 
-    def check_text(self, text: str) -> list[Finding]:
-        """The checkable claims in ``text`` (plain text or Markdown), each judged against the graph."""
-        return self.checker.check(text)
+    def check_text(self, text: str, as_of: tuple[int, int] | None = None) -> list[Finding]:
+        """The checkable claims in ``text`` (plain text, Markdown or HTML), each judged against the graph;
+        ``as_of`` (year, month) dates the document for figures it gives without a year."""
+        return self.checker.check(text, as_of=as_of)
 
-    def check(self, text: str) -> pandas.DataFrame:
+    def check(self, text: str, as_of: tuple[int, int] | None = None) -> pandas.DataFrame:
         """Fact-check ``text``: one row per claim found, with its verdict (supported, contradicted,
         disputed, unknown), the graph's value, alternatives and sources (see :mod:`mfgkg.check`)."""
         import pandas
 
-        columns = ["sentence", "start", "end", "kind", "claim", "verdict", "graph_value", "entities",
+        columns = ["sentence", "start", "end", "kind", "subject", "claim", "verdict", "graph_value", "entities",
                    "alternatives", "sources", "note"]
-        return pandas.DataFrame([f.to_dict() for f in self.check_text(text)], columns=columns)
+        return pandas.DataFrame([f.to_dict() for f in self.check_text(text, as_of)], columns=columns)
 
     def money(self, by: str = "department", explain: bool = False) -> pandas.DataFrame:
         """Reconciled funding totals per group (department, office, institute, technology, state or

@@ -71,6 +71,9 @@ class Checker:
         findings: list[Finding] = []
         for sentence in sentences(text):
             findings += self.check_sentence(sentence, context)
+            if context.as_of is None:  # "the institutes active in Fiscal Year 2017": what the document is about
+                year = next((q.value for q in quantities(sentence.text) if q.unit == "fiscal-year"), None)
+                context.as_of = (int(year), 6) if year else None
         return findings
 
     def check_sentence(self, sentence: Sentence, context: Context) -> list[Finding]:

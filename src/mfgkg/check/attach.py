@@ -49,6 +49,9 @@ NOT_NAMES = frozenset({  # capitalised words that start sentences or qualify nam
 })
 _SEGMENT = re.compile(r"[,;()\u2013\u2014]|\s-\s")
 NOT_HEADS = ("City", "State", "Metric", "TechnologyArea")  # names that qualify a head rather than are one
+PREPOSITION = re.compile(r"\b(?:of|in|into|to|with|by|from|for|at|on|across|within|among|under|through|via|"
+                         r"between|about)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+ACRONYM = re.compile(r"\s*[A-Z][A-Za-z&.-]{1,10}\s*")  # "(MII)": a name repeated as its acronym
 FILL = "x"  # what a mention's letters become when the sentence is searched for cue words
 
 
@@ -74,7 +77,7 @@ def head_before(sentence: str, position: int, mentions: Sequence[Mention]) -> Me
         start, end = segments[index]
         words = text[start:end]
         last = index == len(segments) - 1
-        if not last and (MODIFIER.match(words) or SAME_INSTITUTE.match(words)):
+        if not last and (MODIFIER.match(words) or SAME_INSTITUTE.match(words) or ACRONYM.fullmatch(words)):
             continue
         if last and SAME_INSTITUTE.match(words) and index:
             continue
@@ -102,20 +105,29 @@ def fronted(sentence: str, position: int) -> bool:
         re.fullmatch(r"\s*(?:[A-Z][a-z]+\s+)?", sentence[:position]))
 
 
-def _heads(text: str, start: int, end: int, mentions: Sequence[Mention]) -> list[tuple[int, object]]:
-    """Every head in ``text[start:end]`` in order: mentions (but places), unknown names, noun phrases."""
+def _heads(text: str, start: int, end: int, mentions: Sequence[Mention],
+           subjects: bool = False) -> list[tuple[int, object]]:
+    """Every head in ``text[start:end]`` in order: mentions (but places), unknown names, noun phrases;
+    with ``subjects``, not names that are objects of a preposition or halves of a compound adjective."""
     found: list[tuple[int, object]] = [(m.start, m) for m in mentions
-                                       if start <= m.start < end and m.cls not in NOT_HEADS]
+                                       if start <= m.start < end and m.cls not in NOT_HEADS
+                                       and not (subjects and _object(text, m.start, m.end))]
     for match in NAME.finditer(text, start, end):
         words = [w for w in re.split(r"\s+", match.group(0)) if w.lower().strip(".") not in NOT_NAMES]
-        if any(w[:1].isupper() for w in words):
+        if any(w[:1].isupper() for w in words) and not (subjects and _object(text, match.start(), match.end())):
             found.append((match.start(), "name"))
     found += [(m.start(), "noun") for m in NOUN_HEAD.finditer(text, start, end)]
     return sorted(found, key=lambda item: item[0])
 
 
+def _object(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start``-``end`` is no subject: the object of a preposition ("part of the
+    Manufacturing USA network") or half of a compound adjective ("DoD-sponsored")."""
+    return bool(PREPOSITION.search(text, max(0, start - 24), start) or text[end:end + 1] == "-")
+
+
 def _last_head(text: str, start: int, end: int, mentions: Sequence[Mention]) -> object | None:
-    heads = _heads(text, start, end, mentions)
+    heads = _heads(text, start, end, mentions, subjects=True)
     if not heads:
         return None
     position = heads[-1][0]

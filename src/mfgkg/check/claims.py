@@ -97,6 +97,7 @@ LEADER_BEFORE = re.compile(r"\b(?:(?:led|operated|managed|run|headed)\s+by|lead\
                            r"(?:the\s+)?$", re.I)
 LEADER_NEXT = re.compile(r"^(?:\s+(?:leads|led|manages|managed|operates|operated|runs|ran|heads|headed)\b|"
                          r",?\s+(?:is\s+|was\s+)?(?:the|its)\s+lead\b)", re.I)
+LOCATED = re.compile(r"(?:\s*\([^)]{1,120}\))?,?\s+(?=in\s+)")  # "LIFT in Detroit", "AIM Photonics (...) in"
 HQ_OF = re.compile(r"(?:headquarters|home|base|HQ)\s+(?:of|for)\b", re.I)
 PLACE_IS_WHERE = re.compile(r"^\S[^,]*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s+(?:is|was|remains)\s+where\b")
 LEAD_TO_PLACE = re.compile(r"\s*(?:(?:is|are|was|sits|remains)\s+)?(?:in|at|out\s+of|from|inside)?\s*(?:the\s+)?"
@@ -285,7 +286,8 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     institutes = _institutes(mentions)
     plan = _plan(mentions)
     claims = []
-    for number, metric in _pairs(numbers, metrics, used, context, money=not institutes):
+    money = not institutes and (context.topic is None or bool(NETWORK_WORDS.search(sentence)))
+    for number, metric in _pairs(numbers, metrics, used, context, money=money):
         used.add(id(number))
         if number.comparator == "up-to" or HYPOTHETICAL.search(sentence[max(0, number.start - 80):number.start]):
             continue  # a target, a request or a proposal is not what the network is
@@ -493,6 +495,22 @@ def _headquarters(sentence: str, mentions: list[Mention], numbers: list[Quantity
             return [Claim("headquarters", institute.of("Institute"),
                           {"place": written.group("place"), "state_name": written.groupdict().get("state")},
                           [institute])]
+    return _located(sentence, mentions)
+
+
+def _located(sentence: str, mentions: list[Mention]) -> list[Claim]:
+    """An institute named with its place right after it ("PowerAmerica, in Raleigh, North Carolina,",
+    "AIM Photonics (...) in Rochester"): where it is, when the place is one the graph knows."""
+    for institute in _institutes(mentions):
+        if institute.reference:
+            continue
+        after = LOCATED.match(sentence, institute.end)
+        places = _places_after(sentence, after.end(), mentions) if after else []
+        if places and (places[0].cls == "City" or len(places) == 2 or places[0].cls == "State"):
+            city = next((m for m in places if m.cls == "City"), None)
+            state = next((m for m in places if m.cls == "State"), None)
+            value = {"city": city.of("City") if city else None, "state": state.of("State") if state else None}
+            return [Claim("headquarters", institute.of("Institute"), value, [institute, *places])]
     return []
 
 

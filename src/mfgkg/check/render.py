@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mfgkg.check import VERDICTS, Finding, sentence_verdict
+from mfgkg.check.text import unread
 
 COLOURS = {"supported": "#d7f0d2", "contradicted": "#f8d0cc", "disputed": "#fde9b8", "unknown": "#e4e4e4"}
 
@@ -72,19 +73,34 @@ def page(findings: Sequence[Finding], document: str, title: str) -> str:
     for finding in findings:
         by_span[(finding.start, finding.end)].append(finding)
     body, last = [], 0
+    hidden = unread(document)
     for index, ((start, end), found) in enumerate(sorted(by_span.items())):
-        body.append(html.escape(document[last:start]))
+        body.append(_between(document, last, start, hidden))
         verdict = sentence_verdict(found)
         body.append(f'<mark class="{verdict}" tabindex="0" data-finding="{index}" title="{verdict}">'
                     f"{html.escape(document[start:end])}</mark>")
         last = end
-    body.append(html.escape(document[last:]))
+    body.append(_between(document, last, len(document), hidden))
     details = [_details(index, found) for index, (_span, found) in enumerate(sorted(by_span.items()))]
     legend = "".join(f'<span class="{v}">{v}</span> ' for v in VERDICTS)
     return PAGE.format(title=html.escape(title), summary=html.escape(summary(findings)), legend=legend,
                        document="".join(body), details="".join(details),
                        styles="".join(f"mark.{v}, .legend .{v}, .finding.{v} {{background:{c}}}\n"
                                       for v, c in COLOURS.items()))
+
+
+def _between(document: str, start: int, end: int, hidden: list[tuple[int, int]]) -> str:
+    """``document[start:end]`` escaped, with the regions not read as prose (scripts, code) marked."""
+    out, last = [], start
+    for a, b in sorted(hidden):
+        a, b = max(a, start), min(b, end)
+        if a >= b:
+            continue
+        out.append(html.escape(document[last:a]))
+        out.append(f'<span class="unread" title="not read: not prose">{html.escape(document[a:b])}</span>')
+        last = b
+    out.append(html.escape(document[last:end]))
+    return "".join(out)
 
 
 def _details(index: int, findings: list[Finding]) -> str:
@@ -135,10 +151,12 @@ mark:focus, mark.chosen {{outline: 2px solid #333}}
 .legend span {{padding: 0 .4em; border-radius: 3px; margin-right: .3em}}
 .finding {{padding: .2rem .8rem; margin-bottom: .8rem; border-radius: 4px}}
 .finding h3 {{margin: .4rem 0; text-transform: capitalize}}
+.unread {{color: #767676; background: repeating-linear-gradient(45deg, #fff, #fff 4px, #f0f0f0 4px, #f0f0f0 8px)}}
 {styles}</style></head>
 <body><main><h1>Fact check: {title}</h1>
 <p>{summary}. <span class="legend">{legend}</span></p>
-<p><small>Click a highlighted sentence to see what was checked and the sources.</small></p>
+<p><small>Click a highlighted sentence or table cell to see what was checked and the sources; hatched grey text
+(scripts, code) was not read.</small></p>
 <pre>{document}</pre></main>
 <aside><p id="hint">No sentence chosen yet.</p>{details}</aside>
 <script>

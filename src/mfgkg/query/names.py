@@ -84,10 +84,12 @@ class Names:
     names: dict[str, set[str]] = field(default_factory=dict)  # entity -> its names as written
     secondary: set[str] = field(default_factory=set)
     exact: dict[str, set[str]] = field(default_factory=dict)  # normalised name -> entities
+    labels: dict[str, str] = field(default_factory=dict)  # entity -> its label, for messages
 
     @classmethod
-    def of(cls, pairs: Iterable[tuple[str, str]], secondary: Iterable[str] = ()) -> Names:
-        index = cls(secondary=set(secondary))
+    def of(cls, pairs: Iterable[tuple[str, str]], secondary: Iterable[str] = (),
+           labels: dict[str, str] | None = None) -> Names:
+        index = cls(secondary=set(secondary), labels=dict(labels or {}))
         for entity, name in pairs:
             index.names.setdefault(entity, set()).add(name)
             index.exact.setdefault(normalise(name), set()).add(entity)
@@ -142,5 +144,5 @@ class Names:
         return tuple(self.label(e) for e in list(entities)[:5])
 
     def label(self, entity: str) -> str:
-        """A readable name of ``entity`` for messages: its longest name."""
-        return max(sorted(self.names.get(entity, {entity})), key=len)
+        """A readable name of ``entity`` for messages: its label, or else its longest name."""
+        return self.labels.get(entity) or max(sorted(self.names.get(entity, {entity})), key=len)

@@ -32,9 +32,10 @@ SCALAR_TYPES = ("year", "integer", "string")
 TYPES = (*ENTITY_CLASSES, *SCALAR_TYPES)
 
 NAMES_QUERY = """
-SELECT ?entity ?name ?class WHERE {
+SELECT ?entity ?name ?class ?label WHERE {
   ?entity a/rdfs:subClassOf* ?class .
   ?entity rdfs:label|skos:altLabel|skos:prefLabel|skos:notation|mfg:edition|mfg:year ?name .
+  OPTIONAL { ?entity rdfs:label ?label }
 }"""
 CHOICES_QUERY = """
 SELECT ?entity (SAMPLE(COALESCE(?display, ?label)) AS ?name) (SAMPLE(?label) AS ?full) ?class WHERE {
@@ -43,9 +44,10 @@ SELECT ?entity (SAMPLE(COALESCE(?display, ?label)) AS ?name) (SAMPLE(?label) AS 
 } GROUP BY ?entity ?class"""
 SCALAR_VALUES = {"year": "a year, such as 2016 or FY2016", "integer": "a whole number", "string": "any text"}
 ANY_NAMES_QUERY = """
-SELECT DISTINCT ?entity ?name ?secondary WHERE {
+SELECT DISTINCT ?entity ?name ?secondary ?label WHERE {
   ?entity rdfs:label|skos:altLabel|skos:prefLabel|skos:notation|mfg:edition ?name .
   FILTER(isIRI(?entity))
+  OPTIONAL { ?entity rdfs:label ?label }
   BIND(NOT EXISTS {
     ?entity a ?class .
     FILTER(?class IN (mfg:Institute, mfg:FederalAgency, mfg:TechnologyArea, mfg:Goal, mfg:Objective, mfg:Action,
@@ -98,14 +100,17 @@ class Resolver:
             result = self.store.query(ANY_NAMES_QUERY if cls is None else _of_class(NAMES_QUERY, cls))
             pairs: list[tuple[str, str]] = []
             secondary: set[str] = set()
+            labels: dict[str, str] = {}
             for row in result:
                 iri, name = row[0].value, row[1].value
-                if len(row) > 2 and row[2] is not None and row[2].value in ("true", "1"):
+                if cls is None and row[2] is not None and row[2].value in ("true", "1"):
                     secondary.add(iri)
+                if row[3] is not None:
+                    labels.setdefault(iri, row[3].value)
                 pairs += [(iri, name), (iri, iri.rstrip("/").rsplit("/", 1)[-1])]
                 if re.fullmatch(r"US-[A-Z]{2}", name):  # a state's ISO 3166-2 code is also written without "US-"
                     pairs.append((iri, name.split("-", 1)[1]))
-            self._index[kind] = Names.of(pairs, secondary)
+            self._index[kind] = Names.of(pairs, secondary, labels)
         return self._index[kind]
 
     def accepted(self, kind: str) -> str:
