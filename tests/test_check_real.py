@@ -225,3 +225,14 @@ def test_check_reads_an_html_file_end_to_end(tmp_path: Path):
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "1 claim checked: 1 supported." in result.stdout
+
+
+# ---- sources per fact --------------------------------------------------------------------------
+
+def test_sources_say_whether_they_were_cited_for_the_value_or_are_the_records(checker):
+    """LIFT's headquarters cites its sources value by value; America Makes' founding year inherits the
+    record's sources, and the finding says so rather than present them as stating the year."""
+    [hq] = checker.check("LIFT is headquartered in Detroit, Michigan.")
+    assert hq.sources and {s["scope"] for s in hq.sources if s["rank"] == "preferred"} == {"field"}
+    [founded] = checker.check("America Makes was founded in 2012.")
+    assert founded.sources and {s["scope"] for s in founded.sources} == {"record"}

@@ -110,8 +110,10 @@ class Checker:
                 if source is None or iri in out:
                     continue
                 out[iri] = {"title": source.title, "publisher": source.publisher, "date": source.date,
-                            "url": source.url, "at": locator, "iri": iri, "rank": recorded.rank}
-        return sorted(out.values(), key=lambda s: (RANK_ORDER.get(s["rank"], 3), s["title"], s["iri"]))
+                            "url": source.url, "at": locator, "iri": iri, "rank": recorded.rank,
+                            "scope": "record" if recorded.inherited else "field"}
+        return sorted(out.values(), key=lambda s: (RANK_ORDER.get(s["rank"], 3), s["scope"] == "record", s["title"],
+                                                   s["iri"]))
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:

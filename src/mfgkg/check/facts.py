@@ -41,6 +41,7 @@ class Recorded:
     cites: dict[str, str | None] = field(default_factory=dict)  # source IRI -> locator
     detail: dict[str, Any] = field(default_factory=dict)
     key: Any = None  # what makes query rows one value: a node's IRI, or the value with its rank
+    inherited: bool = False  # the citations are the record's, not given for this value
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _merge(values: list[Recorded], value: Any, row: dict[str, Any], detail: dict
             break
     else:
         recorded = Recorded(value, row["rank"], row.get("reason"), (row.get("comparator") or "exact").replace(" ", "-"),
-                            detail=detail or {}, key=identity)
+                            detail=detail or {}, key=identity, inherited=row.get("scope") == "record")
         values.append(recorded)
     recorded.cites.setdefault(row["source"], row.get("locator"))
 

@@ -41,7 +41,8 @@ def summary(findings: Sequence[Finding]) -> str:
 
 
 def _sources_text(finding: Finding, limit: int = 3) -> str:
-    items = [f"[{s['title']}]({s['url']})" if s.get("url") else s["title"] for s in finding.sources[:limit]]
+    items = [(f"[{s['title']}]({s['url']})" if s.get("url") else s["title"])
+             + (" (the record's source)" if s.get("scope") == "record" else "") for s in finding.sources[:limit]]
     more = len(finding.sources) - limit
     return "; ".join(items) + (f" and {more} more" if more > 0 else "")
 
@@ -108,7 +109,9 @@ def _details(index: int, findings: list[Finding]) -> str:
     for f in findings:
         sources = "".join(
             f"<li>{_link(s)}{_meta(s)}{' — ' + html.escape(s['at']) if s.get('at') else ''}"
-            f" <small>({html.escape(s['rank'])})</small></li>" for s in f.sources)
+            f" <small>({html.escape(s['rank'])}"
+            f"{'; cited for the record, not for this value' if s.get('scope') == 'record' else ''})</small></li>"
+            for s in f.sources)
         alternatives = "".join(
             f"<li>{html.escape(str(a['value']))} <small>({html.escape(a['rank'])}"
             f"{': ' + html.escape(a['reason']) if a.get('reason') else ''})</small></li>" for a in f.alternatives)

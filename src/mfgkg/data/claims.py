@@ -33,6 +33,7 @@ class Claim:
     basis: str = "stated"
     rationale: str | None = None
     note: str | None = None
+    scope: str = "field"  # "record" when the citations are the record's, not given for this value
 
 
 @dataclass
@@ -51,11 +52,13 @@ def claims_of(value: Any, ctx: Context, key: str) -> list[Claim]:
     if is_claim_list(value):
         out = [Claim(value=c["value"], cite=c.get("cite") or ctx.cite, rank=c.get("rank", "normal"),
                      reason=c.get("reason"), basis=c.get("basis", ctx.basis),
-                     rationale=c.get("rationale", ctx.rationale), note=c.get("note"))
+                     rationale=c.get("rationale", ctx.rationale), note=c.get("note"),
+                     scope="field" if c.get("cite") else "record")
                for c in value]
     else:
         values = value if isinstance(value, list) else [value]
-        out = [Claim(value=v, cite=ctx.cite, basis=ctx.basis, rationale=ctx.rationale) for v in values]
+        out = [Claim(value=v, cite=ctx.cite, basis=ctx.basis, rationale=ctx.rationale, scope="record")
+               for v in values]
     for claim in out:
         if not claim.cite:
             raise SeedError(ctx.file, "fact has no citation: add cite to the record or the claim",
@@ -128,6 +131,7 @@ class ClaimWriter:
         g.add((node, RDF.object, o))
         g.add((node, MFG.rank, URIRef(vocab("rank", claim.rank))))
         g.add((node, MFG.basis, URIRef(vocab("basis", claim.basis))))
+        g.add((node, MFG.citationScope, URIRef(vocab("citation-scope", claim.scope))))
         if claim.reason:
             g.add((node, MFG.rankReason, Literal(claim.reason, lang="en")))
         if claim.rationale and claim.basis == "curated":

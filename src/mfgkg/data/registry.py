@@ -391,7 +391,7 @@ TYPES: tuple[EntityType, ...] = (
 )
 # Classes whose instances are vocabulary or structure, not entities: ranks, bases, schemes,
 # property kinds, and the superclass of goals, objectives and actions.
-VOCABULARY_CLASSES = (MFG.Rank, MFG.Basis, MFG.DerivedProperty, MFG.PlanElement, SKOS.ConceptScheme)
+VOCABULARY_CLASSES = (MFG.Rank, MFG.Basis, MFG.CitationScope, MFG.DerivedProperty, MFG.PlanElement, SKOS.ConceptScheme)
 
 BY_SECTION = {t.section: t for t in TYPES if t.section}
 BY_NAME = {t.name: t for t in TYPES}
