@@ -67,7 +67,8 @@ class Checker:
         ``as_of`` (year, month) dates the document, for figures it gives without a year; by default
         the date in the document's opening lines, if any.
         """
-        context = Context(units=self.units, within=self.facts.ancestors, as_of=as_of or dateline(text))
+        dated = as_of or dateline(text)
+        context = Context(units=self.units, within=self.facts.ancestors, as_of=dated, dated=dated is not None)
         findings: list[Finding] = []
         for sentence in sentences(text):
             findings += self.check_sentence(sentence, context)

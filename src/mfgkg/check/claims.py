@@ -35,12 +35,14 @@ SPONSOR_BEFORE = re.compile(r"\b(?:sponsor(?:ed|s)?|funded|backed|supported|over
                             r"selected|created|launched|established|chosen)\s+(?:by|through)\s+(?:the\s+)?"
                             r"(?:[\w.]+'s\s+)?$|"
                             r"\b(?:under|sponsor|sponsors|a|an)\s+(?:the\s+)?$", re.I)
-SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b|\s+(?:sponsors|sponsored|funds|funded|"
+SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b|"
+                           r",?\s+(?:(?:which|that|who)\s+)?(?:sponsors|sponsored|funds|funded|"
                            r"backs|oversees|manages|administers|runs|leads|launched|created|established|selected|chose|"
                            r"stood\s+up)\b|\s+(?:\w+\s+)?institutes?\b|\s+(?:is|was|as|has\s+been)\s+(?:[\w']+\s+){0,3}"
                            r"(?:sponsor|sponsoring|funder|funding\s+agency|managing))", re.I)
 AS_SPONSOR = re.compile(r"\s+(?:is|was|as|has\s+been)\b", re.I)
-STEERING = re.compile(r"\b(?:led|sponsored|managed|overseen|administered|run|selected|chosen)\b", re.I)
+STEERING = re.compile(r"\b(?:led|sponsored|sponsors|managed|manages|overseen|oversees|administered|administers|"
+                      r"run|runs|selected|chosen)\b", re.I)
 AGENCY_INSTITUTES = re.compile(r"^(?:'s|\u2019s)?\s+(?:[\w-]+\s+){0,2}institutes?\b", re.I)
 LEAD_WORDS = re.compile(r"\b(?:led\s+by|lead\s+organi[sz]ation|operated\s+by|operates|managed\s+by|manages|run\s+by|"
                         r"headed\s+by|leads|spun\s+out)\b", re.I)
@@ -78,6 +80,9 @@ INCREMENT_AFTER = re.compile(r"\s*(?:new|more|additional|further|other|extra)\b"
 INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|grew\s+by|increase[ds]?\s+(?:of|by))\s+(?:\w+\s+)?$",
                               re.I)
 SEVERAL = re.compile(r"\b(?:institutes|hubs|consortia|competitions?|each|every)\b", re.I)  # not one institute's money
+# Words that put a figure at another time than the document's ("at launch", "last year").
+OTHER_TIME = re.compile(r"\b(?:since|when|at\s+(?:its\s+)?launch|originally|initially|previously|formerly|last\s+year|"
+                        r"ago|by\s+then|first\s+year|at\s+the\s+time|compared\s+with|up\s+from|down\s+from)\b", re.I)
 # Counts that are hoped for, planned or asked for: not what the network is.
 HYPOTHETICAL = re.compile(r"\b(?:sought|seek\w*|request\w*|propos\w*|(?-i:plan(?:s|ned)?)\s+(?:to|for)|goals?|"
                           r"target\w*|aim\w*|would|could|envision\w*|call(?:s|ed)?\s+for|intend\w*|hop(?:e|es|ed|ing)|"
@@ -98,6 +103,7 @@ LEADER_BEFORE = re.compile(r"\b(?:(?:led|operated|managed|run|headed)\s+by|lead\
 LEADER_NEXT = re.compile(r"^(?:\s+(?:leads|led|manages|managed|operates|operated|runs|ran|heads|headed)\b|"
                          r",?\s+(?:is\s+|was\s+)?(?:the|its)\s+lead\b)", re.I)
 LOCATED = re.compile(r"(?:\s*\([^)]{1,120}\))?,?\s+(?=in\s+)")  # "LIFT in Detroit", "AIM Photonics (...) in"
+ITS_PLACE = re.compile(r"\b(?:its|their)\s+(?:new\s+)?(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)\s+$")
 HQ_OF = re.compile(r"(?:headquarters|home|base|HQ)\s+(?:of|for)\b", re.I)
 PLACE_IS_WHERE = re.compile(r"^\S[^,]*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s+(?:is|was|remains)\s+where\b")
 LEAD_TO_PLACE = re.compile(r"\s*(?:(?:is|are|was|sits|remains)\s+)?(?:in|at|out\s+of|from|inside)?\s*(?:the\s+)?"
@@ -145,6 +151,7 @@ class Context:
     institute: Mention | None = None  # the last institute named in this paragraph
     paragraph: int = -1
     as_of: tuple[int, int] | None = None  # the document's date (year, month): what an undated figure is as of
+    dated: bool = False  # the date was given or read from a dateline (not guessed from a fiscal year named)
     named: dict[str, Mention] = field(default_factory=dict)  # every institute named so far, by IRI
 
     @property
@@ -299,11 +306,14 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
             claims.append(Claim("institute-count", plan.of("StrategicPlan", "NationalStrategy"), number,
                                 [plan, metric]))
             continue
-        year = _explicit_year(numbers)
-        scope = _scope(sentence, mentions, context, counts_institutes=entity.endswith("/institutes"))
+        year = _year_of(number, numbers)
+        between = [m for m in mentions if m.cls == "FederalAgency" and number.end <= m.start < metric.start]
+        scope = between[0] if between else _scope(sentence, mentions, context,
+                                                  counts_institutes=entity.endswith("/institutes"))
         claims.append(Claim("metric", entity, number, [metric, *([scope] if scope else [])],
                             {"fiscal_year": year, "scope": scope.entities[0][0] if scope else None,
-                             "as_of": context.as_of if year is None else None}))
+                             "as_of": context.as_of if year is None else None,
+                             "as_of_dated": context.dated and not OTHER_TIME.search(sentence)}))
     return claims
 
 
@@ -346,6 +356,17 @@ def _pairs(numbers: list[Quantity], metrics: list[Mention], used: set[int], cont
         if all(number is not n and metric is not m for n, m in pairs):
             pairs.append((number, metric))
     return sorted(pairs, key=lambda pair: pair[0].start)
+
+
+def _year_of(number: Quantity, numbers: list[Quantity]) -> int | None:
+    """The year a figure is for: the fiscal year (or else the year) nearest it in the sentence, so that
+    "205,254 in FY2018, compared with 14,000 in FY2017" gives each figure its own year."""
+    for unit in ("fiscal-year", "year"):
+        years = [q for q in numbers if q.unit == unit]
+        if years:
+            nearest = min(years, key=lambda q: q.start - number.end if q.start >= number.end else number.start - q.end)
+            return int(nearest.value)
+    return None
 
 
 def _explicit_year(numbers: list[Quantity]) -> int | None:
@@ -467,6 +488,12 @@ def _headquarters(sentence: str, mentions: list[Mention], numbers: list[Quantity
             institute = head_after(sentence, cue.end(), mentions, within=30)
             places = [m for m in mentions if m.cls in ("City", "State") and 0 <= cue.start() - m.end <= 12]
             written = None
+        elif ITS_PLACE.search(sentence, 0, cue.start()) and word.startswith("headquarters"):
+            before = ITS_PLACE.search(sentence, 0, cue.start())  # "NextFlex will open its San Jose headquarters"
+            institute = head_before(sentence, before.start(), mentions)
+            places = [m for m in mentions
+                      if m.cls in ("City", "State") and before.start("place") <= m.start < cue.start()]
+            written = None if places else before
         elif HQ_OF.match(sentence, cue.start()):  # "Buffalo serves as the headquarters of REMADE"
             institute = head_after(sentence, cue.end(), mentions, within=40)
             places, written = _places_opening(sentence, mentions), None
@@ -682,6 +709,8 @@ def _ordinal(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
                 or ORDINAL_SCOPE.match(sentence[match.end():]):
             continue  # "DoD's eighth institute", "the fourth institute in the region": another count
         institute = head_before(sentence, match.start(), mentions)
+        if institute is None and re.match(r",\s+(?:the\s+)?", sentence[match.end():]):  # "the 12th institute, RAPID"
+            institute = head_after(sentence, match.end(), mentions, within=12)
         if institute is None:
             continue
         number = match.group("n")

@@ -56,6 +56,9 @@ def interval(value: float, comparator: str, precision: float = 0.0, recorded: bo
     }.get(comparator, (value - precision, value + precision))
 
 
+AS_OF_YEARS = 3  # fiscal years an undated figure may be of: the document's and the two before
+
+
 def agrees(number: Quantity, recorded: Recorded) -> bool:
     """Whether the written figure and the recorded one can both be true. Two ceilings ("up to") are
     compared as figures: an agreement worth up to $120 million is not one worth up to $154 million."""
@@ -266,23 +269,32 @@ class Judge:
         return weigh(values, matched, said, self._show(values, _figure))
 
     def _metric_as_of(self, claim: Claim, said: str) -> Judged:
-        """An undated figure in a dated document: supported when it agrees with the fiscal year the
-        document was written in or the one before; otherwise unknown, since the sentence does not say
-        which year it means."""
+        """An undated figure in a dated document: supported when it agrees with a figure of the fiscal
+        year the document was written in or of the two before (reports come out a year late).
+        Contradicted only when the document's date was given or read from its dateline, figures of two
+        or more of those years are recorded and none agrees (and the sentence has no words for another
+        time); otherwise unknown."""
         as_of = claim.qualifiers.get("as_of")
         if as_of is None:
             return Judged("unknown", said, note="the sentence gives no fiscal year to check the figure against")
         year, month = as_of
         current = year + 1 if month >= 10 else year
+        window = range(current - AS_OF_YEARS + 1, current + 1)  # reports lag: a 2022 report gives FY2021
         scope = claim.qualifiers.get("scope")
         values = [v for (metric, fy, sc), found in self.facts.observations.items()
-                  if metric == claim.subject and fy in (current, current - 1)
+                  if metric == claim.subject and fy in window
                   and (sc == scope if scope else "/network/" in sc) for v in found]
         matched = [v for v in values if agrees(claim.value, v)]
         shown = self._show(values, _figure) if values else None
         if matched:
             return Judged("supported", said, shown, matched, [v for v in values if v not in matched],
                           f"undated: read as of the document's date ({year}-{month:02d})")
+        years = {fy for (metric, fy, sc) in self.facts.observations
+                 if metric == claim.subject and (sc == scope if scope else "/network/" in sc)}
+        if claim.qualifiers.get("as_of_dated") and len(years & set(window)) >= 2:
+            return Judged("contradicted", said, shown, [], values,
+                          f"undated: read as of the document's date ({year}-{month:02d}); no figure of "
+                          f"FY{window[0]} to FY{window[-1]} agrees")
         return Judged("unknown", said, shown, alternatives=values,
                       note=f"undated: the document is of {year}-{month:02d}, and no figure of that fiscal year or "
                            "the one before agrees")
