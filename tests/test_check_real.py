@@ -22,8 +22,8 @@ REAL = ROOT / "tests" / "fixtures" / "check" / "real"
 # "no true document fails" are the targets; the recall floors keep what has been reached
 # (the targets, 0.8 planted and 0.6 decidable, are not reached yet: see benchmarks/check_accuracy.py).
 PRECISION = 0.95
-PLANTED_FLOOR = 0.45
-RECALL_FLOOR = 0.42
+PLANTED_FLOOR = 0.48
+RECALL_FLOOR = 0.44
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,17 @@ def test_a_value_said_of_another_name_gives_no_claim_about_the_institute(checker
 ])
 def test_a_value_said_of_the_institute_is_attached_to_it(checker, text, expected):
     assert kinds_and_verdicts(checker, text) == expected
+
+
+def test_a_description_names_the_one_institute_a_document_is_about(checker):
+    text = ("DOE renewed its support for IACMI on Tuesday.\n\n"
+            "A Tennessee research institute formed in 2015 to develop composites, it was the first to be renewed.")
+    assert [(f.kind, f.verdict, f.subject.rsplit("/", 1)[-1]) for f in checker.check(text)] == [
+        ("founded", "supported", "iacmi")]
+    other = text.replace("A Tennessee research institute", "The first consortium")
+    assert [f.kind for f in checker.check(other)] == []
+    two = "LIFT and IACMI met.\n\nA Tennessee research institute formed in 2012 hosted them."
+    assert [f.kind for f in checker.check(two)] == []
 
 
 def test_an_institutes_own_name_is_no_cue_for_a_neighbour(checker):

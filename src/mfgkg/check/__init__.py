@@ -70,15 +70,22 @@ class Checker:
         dated = as_of or dateline(text)
         context = Context(units=self.units, within=self.facts.ancestors, as_of=dated, dated=dated is not None)
         findings: list[Finding] = []
-        for sentence in sentences(text):
-            findings += self.check_sentence(sentence, context)
+        units = sentences(text)
+        found = [self.gazetteer.find(unit.text) for unit in units]
+        institutes = {m.entities[0][0]: m for mentions in found for m in mentions
+                      if m.cls == "Institute" and not m.reference}
+        context.topic_of_document = next(iter(institutes.values())) if len(institutes) == 1 else None
+        for sentence, mentions in zip(units, found, strict=True):
+            findings += self.check_sentence(sentence, context, mentions)
             if context.as_of is None:  # "the institutes active in Fiscal Year 2017": what the document is about
                 year = next((q.value for q in quantities(sentence.text) if q.unit == "fiscal-year"), None)
                 context.as_of = (int(year), 6) if year else None
         return findings
 
-    def check_sentence(self, sentence: Sentence, context: Context) -> list[Finding]:
-        found = self.gazetteer.find(sentence.text)
+    def check_sentence(self, sentence: Sentence, context: Context,
+                       found: list[Mention] | None = None) -> list[Finding]:
+        """The findings of one unit (``found``: its mentions, if already looked up)."""
+        found = self.gazetteer.find(sentence.text) if found is None else found
         if sentence.cells:
             claims = read_row(sentence, [m for m in found if not m.reference], quantities(sentence.text))
             return [self._finding(sentence, claim, self.judge(claim), found) for claim in _distinct(claims)]

@@ -33,6 +33,7 @@ NOUN_HEAD = re.compile(r"\b(?:a|an|the|its|one)\s+(?:[\w'-]+\s+){0,3}?(?:compan(
                        r"organi[sz]ations?|groups?|foundations?|associations?|contractors?|vendors?|plants?|"
                        r"facilit(?:y|ies)|cent(?:er|re)s?|alliances?|coalitions?|programs?|projects?|offices?|"
                        r"agenc(?:y|ies)|team|researchers?|engineers?)\b", re.I)
+OTHER = re.compile(r"\b(?:another|the\s+other|others)\b", re.I)  # "along with another to be based in Chicago"
 NAME = re.compile(r"\b[A-Z][\w&.'-]*(?:\s+(?:of|for|and|&|the|de)?\s*[A-Z][\w&.'-]*)*")
 NOT_NAMES = frozenset({  # capitalised words that start sentences or qualify names, not names of their own
     "a", "an", "the", "it", "its", "this", "that", "these", "those", "in", "on", "at", "for", "with", "and",
@@ -59,7 +60,7 @@ def masked(sentence: str, mentions: Sequence[Mention]) -> str:
     """``sentence`` with each mention's characters replaced by lower-case letters: cue words are
     then never read inside a name ("Institute for ..." in an institute's name is no cue)."""
     chars = list(sentence)
-    for mention in mentions:
+    for mention in (m for m in mentions if not m.description):
         for i in range(mention.start, min(mention.end, len(chars))):
             if not chars[i].isspace():
                 chars[i] = FILL
@@ -117,6 +118,7 @@ def _heads(text: str, start: int, end: int, mentions: Sequence[Mention],
         if any(w[:1].isupper() for w in words) and not (subjects and _object(text, match.start(), match.end())):
             found.append((match.start(), "name"))
     found += [(m.start(), "noun") for m in NOUN_HEAD.finditer(text, start, end)]
+    found += [(m.start(), "noun") for m in OTHER.finditer(text, start, end)]
     return sorted(found, key=lambda item: item[0])
 
 

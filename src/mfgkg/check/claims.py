@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mfgkg.check.attach import fronted, head_after, head_before, masked
@@ -153,6 +153,7 @@ class Context:
     as_of: tuple[int, int] | None = None  # the document's date (year, month): what an undated figure is as of
     dated: bool = False  # the date was given or read from a dateline (not guessed from a fiscal year named)
     named: dict[str, Mention] = field(default_factory=dict)  # every institute named so far, by IRI
+    topic_of_document: Mention | None = None  # the one institute the whole document names, if only one
 
     @property
     def topic(self) -> Mention | None:
@@ -168,10 +169,11 @@ def resolve(mentions: list[Mention], context: Context, paragraph: int) -> list[M
     for mention in mentions:
         if mention.reference:
             cls = mention.entities[0][1]
-            earlier = context.previous if mention.pronoun else context.last.get(cls)
+            earlier = context.topic_of_document if mention.description else \
+                context.previous if mention.pronoun else context.last.get(cls)
             if earlier is None:
                 continue
-            mention = Mention(mention.start, mention.end, mention.text, earlier.entities, reference=True)
+            mention = replace(mention, entities=earlier.entities, pronoun=False)
         else:
             for _entity, cls in mention.entities[:1]:
                 context.last[cls] = mention

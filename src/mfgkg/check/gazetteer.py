@@ -19,10 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 CASELESS_CLASSES = frozenset({"Metric", "TechnologyArea"})
+QUALIFIERS = frozenset({"City", "State", "TechnologyArea", "Metric"})  # names that may sit inside a description
 # A name shared by entities of several classes is read as the first class here it has.
 CLASS_ORDER = ("Institute", "FederalAgency", "Law", "StrategicPlan", "NationalStrategy", "Program", "TechnologyArea",
                "Metric", "State", "City", "Organization")
 PRONOUN = re.compile(r"^\s*(?:It|Its)\b")  # a sentence opening with "It" speaks of the last sentence's institute
+# A description of one institute ("a Tennessee research institute", "the winning consortium"): the
+# noun in lower case, so a name's "Institute" is never one; resolved only in a document about one institute.
+DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his)\s+(?:(?!institutes?\b|and\b|or\b|(?:first|second|third|fourth|"
+                         r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
+                         r"former)\b)[\w'\u2019-]+\s+){0,5}?"
+                         r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")
 REFERENCES = {  # words that point back to the last entity of a class
     "Institute": r"(?:the|this|that)\s+(?:new\s+|newest\s+|national\s+|winning\s+|proposed\s+|planned\s+)?"
                  r"(?:institute|consortium|hub)",
@@ -41,6 +48,7 @@ class Mention:
     entities: tuple[tuple[str, str], ...]
     reference: bool = False  # "the institute": resolved later from context
     pronoun: bool = False  # "It": resolved only from the sentence just before
+    description: bool = False  # "a Tennessee research institute": resolved only to the document's one institute
 
     def of(self, *classes: str) -> str | None:
         """The entity of one of ``classes`` this mention names, if any."""
@@ -99,7 +107,17 @@ class Gazetteer:
             if kept and mention.start < kept[-1].end:
                 continue
             kept.append(mention)
-        return kept
+        return sorted(kept + self._descriptions(sentence, kept), key=lambda m: (m.start, m.description))
+
+    @staticmethod
+    def _descriptions(sentence: str, kept: list[Mention]) -> list[Mention]:
+        """Descriptions of an institute that overlap no other name or reference; the places and areas
+        they hold ("a Texas-based institute") stay mentions of their own."""
+        others = [m for m in kept if m.cls not in QUALIFIERS]
+        return [Mention(match.start(), match.end(), match.group(0), (("Institute", "Institute"),), reference=True,
+                        description=True)
+                for match in DESCRIPTION.finditer(sentence)
+                if not any(m.start < match.end() and match.start() < m.end for m in others)]
 
 
 def _forms(name: str, cls: str) -> list[tuple[str, bool]]:
