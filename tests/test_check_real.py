@@ -22,8 +22,8 @@ REAL = ROOT / "tests" / "fixtures" / "check" / "real"
 # "no true document fails" are the targets; the recall floors keep what has been reached
 # (the targets, 0.8 planted and 0.6 decidable, are not reached yet: see benchmarks/check_accuracy.py).
 PRECISION = 0.95
-PLANTED_FLOOR = 0.48
-RECALL_FLOOR = 0.44
+PLANTED_FLOOR = 0.52
+RECALL_FLOOR = 0.46
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +205,12 @@ def test_an_undated_figure_in_a_dated_document_is_judged_as_of_its_date(checker)
     ("DOE's Industrial Efficiency and Decarbonization Office, which manages EPIXC, spoke.",
      [("managing-office", "supported")]),
     ("DOE said AIChE will lead the tenth Manufacturing USA institute, RAPID.", [("ordinal", "supported")]),
+    ("The Department of Energy has selected UTSA to lead CyManII.",
+     [("sponsor", "supported"), ("lead-organization", "supported")]),
+    ("The Department of Defense has selected UTSA to lead CyManII.",
+     [("sponsor", "contradicted"), ("lead-organization", "supported")]),
+    ("NCDMM was selected by the Department of Defense to lead America Makes.",
+     [("sponsor", "supported"), ("lead-organization", "supported")]),
     ("DOE said AIChE will lead the twelfth Manufacturing USA institute, RAPID.", [("ordinal", "contradicted")]),
 ])
 def test_forms_real_announcements_use(checker, text, expected):

@@ -40,6 +40,8 @@ SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b
                            r"backs|oversees|manages|administers|runs|leads|launched|created|established|selected|chose|"
                            r"stood\s+up)\b|\s+(?:\w+\s+)?institutes?\b|\s+(?:is|was|as|has\s+been)\s+(?:[\w']+\s+){0,3}"
                            r"(?:sponsor|sponsoring|funder|funding\s+agency|managing))", re.I)
+SELECTED = re.compile(r"\b(?:selected|chosen|chose|picked|tapped|selection\s+of)\b", re.I)
+LEAD_TO = re.compile(r"\bto\s+(?:lead|manage|operate|run|head)(?:\s+and\s+(?:operate|manage|run|lead))?\b", re.I)
 AS_SPONSOR = re.compile(r"\s+(?:is|was|as|has\s+been)\b", re.I)
 STEERING = re.compile(r"\b(?:led|sponsored|sponsors|managed|manages|overseen|oversees|administered|administers|"
                       r"run|runs|selected|chosen)\b", re.I)
@@ -75,7 +77,7 @@ FUNDER_AFTER = re.compile(r"\s*(?:(?:in|of)\s+)?(?:(?:federal|initial|base|new|a
                           r"(?:(?:funding|funds|money|investment|support|grants?|awards?|commitments?|contributions?|"
                           r"financing)\s+)?(?:from|by|of|through)?\s*(?:the\s+)?(?:U\.S\.\s+)?", re.I)
 MONEY_VERB = re.compile(r"\b(?:award|provid|commit|invest|contribut|grant|pledg|giv|gave|allocat|dedicat|fund|"
-                        r"announc|rais|add|budget|agree|obligat|cap|total|put|spen|inject|back)\w*", re.I)
+                        r"announc|rais|add|budget|agree|obligat|cap|total|put|spen|inject|back|approv)\w*", re.I)
 INCREMENT_AFTER = re.compile(r"\s*(?:new|more|additional|further|other|extra)\b", re.I)
 INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|grew\s+by|increase[ds]?\s+(?:of|by))\s+(?:\w+\s+)?$",
                               re.I)
@@ -191,8 +193,8 @@ def read_claims(sentence: str, mentions: list[Mention], numbers: list[Quantity],
     numbers = [q for q in numbers if not any(_names(q, m, sentence) for m in mentions)]
     used: set[int] = set()
     claims: list[Claim] = []
-    for rule in (_law_dates, _goal_place, _plan_structure, _metrics, _funding, _founded, _headquarters, _sponsor, _lead,
-                 _technology, _ordinal):
+    for rule in (_law_dates, _goal_place, _plan_structure, _metrics, _funding, _founded, _headquarters, _selection,
+                 _sponsor, _lead, _technology, _ordinal):
         claims += rule(sentence, mentions, numbers, used, context)
     return claims
 
@@ -385,9 +387,9 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     nearest it, so "$80M of federal money with $214M from consortium members" reads as two claims."""
     institutes = _institutes(mentions)
     amounts = [q for q in numbers if q.unit == "usd" and id(q) not in used]
-    if not institutes and context.topic is not None and not NETWORK_WORDS.search(sentence) \
-            and not SEVERAL.search(sentence):
-        topic = context.topic  # money in a document about one institute, the institute not named again
+    topic = context.topic or context.topic_of_document
+    if not institutes and topic is not None and not NETWORK_WORDS.search(sentence) and not SEVERAL.search(sentence):
+        # money in a document about one institute, the institute not named in the sentence
         institutes = [Mention(0, 0, topic.text, topic.entities, reference=True)]
     if not institutes or not amounts:
         return []
@@ -548,7 +550,7 @@ def _based_what(sentence: str, end: int, start: int, mentions: list[Mention]) ->
     Texas-based institute" the head before it; another noun ("a Harrison-based company") is no institute."""
     following = re.match(r"\s+([\w'-]+)", sentence[end:])
     word = following.group(1) if following else ""
-    if re.fullmatch(r"(?:institutes?|hubs?|consortium)", word, re.I):
+    if re.fullmatch(r"(?:institutes?|hubs?|consortium)", word):
         return head_before(sentence, start, mentions)
     if word[:1].islower():
         return None
@@ -624,6 +626,40 @@ def _sponsor(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
         claims.append(Claim("managing-office" if office else "sponsor", institute.of("Institute"),
                             agency.of("FederalAgency"), [institute, agency]))
     return claims
+
+
+def _selection(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
+               context: Context) -> list[Claim]:
+    """An agency choosing an organisation to lead an institute: "DOE has selected UTSA to manage and
+    operate a consortium", "RIT was selected by DOE to lead its new REMADE Institute", "Commerce's
+    selection of the University of Delaware to lead the institute". The institute is the one named
+    (or described) right after "to lead"; the agency is the subject, the "by" phrase or the possessive."""
+    for select in SELECTED.finditer(sentence):
+        lead = LEAD_TO.search(sentence, select.end(), select.end() + 150)
+        institute = head_after(sentence, lead.end(), mentions, within=80) if lead else None
+        if institute is None:
+            continue
+        agencies = [m for m in mentions if m.cls == "FederalAgency"]
+        passive = re.search(r"\b(?:was|were|been|being|is)\s+(?:\w+\s+)?$", sentence[:select.start()])
+        if passive:
+            agency = next((m for m in agencies if select.end() <= m.start < lead.start()
+                           and re.search(r"\bby\s+(?:the\s+)?(?:U\.S\.\s+)?$", sentence[select.end():m.start])), None)
+            leaders = [m for m in mentions if m.of("Organization") and m.cls != "FederalAgency"
+                       and m.end <= select.start() and sentence[m.end:select.start()].strip(" ,()").count(" ") <= 4]
+        else:
+            agency = next((m for m in reversed(agencies) if m.end <= select.start()
+                           and re.fullmatch(r"(?:'s|\u2019s)?\s+(?:(?:has|have|had|today|recently)\s+)*",
+                                            sentence[m.end:select.start()])), None)
+            leaders = [m for m in mentions if m.of("Organization") and m.cls != "FederalAgency"
+                       and select.end() <= m.start < lead.start()]
+        claims = []
+        if agency is not None:
+            claims.append(Claim("sponsor", institute.of("Institute"), agency.of("FederalAgency"), [institute, agency]))
+        if len(leaders) == 1:
+            claims.append(Claim("lead-organization", institute.of("Institute"), leaders[0].of("Organization"),
+                                [institute, leaders[0]]))
+        return claims
+    return []
 
 
 def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],
