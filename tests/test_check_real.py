@@ -204,14 +204,16 @@ def test_an_undated_figure_in_a_dated_document_is_judged_as_of_its_date(checker)
     ("NextFlex will open its San Diego headquarters next month.", [("headquarters", "contradicted")]),
     ("DOE's Industrial Efficiency and Decarbonization Office, which manages EPIXC, spoke.",
      [("managing-office", "supported")]),
-    ("DOE said AIChE will lead the tenth Manufacturing USA institute, RAPID.", [("ordinal", "supported")]),
+    ("DOE said AIChE will lead the tenth Manufacturing USA institute, RAPID.",
+     [("lead-organization", "supported"), ("ordinal", "supported")]),
     ("The Department of Energy has selected UTSA to lead CyManII.",
      [("sponsor", "supported"), ("lead-organization", "supported")]),
     ("The Department of Defense has selected UTSA to lead CyManII.",
      [("sponsor", "contradicted"), ("lead-organization", "supported")]),
     ("NCDMM was selected by the Department of Defense to lead America Makes.",
      [("sponsor", "supported"), ("lead-organization", "supported")]),
-    ("DOE said AIChE will lead the twelfth Manufacturing USA institute, RAPID.", [("ordinal", "contradicted")]),
+    ("DOE said AIChE will lead the twelfth Manufacturing USA institute, RAPID.",
+     [("lead-organization", "supported"), ("ordinal", "contradicted")]),
 ])
 def test_forms_real_announcements_use(checker, text, expected):
     assert kinds_and_verdicts(checker, text) == expected

@@ -93,7 +93,8 @@ def head_after(sentence: str, position: int, mentions: Sequence[Mention], within
     LIFT ..."), if no other head comes before it within ``within`` characters."""
     text = masked(sentence, mentions)
     end = min(len(text), position + within)
-    heads = _heads(text, position, end, mentions)
+    heads = [(p, h) for p, h in _heads(text, position, end, mentions)
+             if not (isinstance(h, Mention) and h.cls == "Program")]  # "the tenth Manufacturing USA institute, RAPID"
     if not heads:
         return None
     head = heads[0][1]

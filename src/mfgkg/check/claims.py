@@ -46,8 +46,8 @@ AS_SPONSOR = re.compile(r"\s+(?:is|was|as|has\s+been)\b", re.I)
 STEERING = re.compile(r"\b(?:led|sponsored|sponsors|managed|manages|overseen|oversees|administered|administers|"
                       r"run|runs|selected|chosen)\b", re.I)
 AGENCY_INSTITUTES = re.compile(r"^(?:'s|\u2019s)?\s+(?:[\w-]+\s+){0,2}institutes?\b", re.I)
-LEAD_WORDS = re.compile(r"\b(?:led\s+by|lead\s+organi[sz]ation|operated\s+by|operates|managed\s+by|manages|run\s+by|"
-                        r"headed\s+by|leads|spun\s+out)\b", re.I)
+LEAD_WORDS = re.compile(r"\b(?:(?:will|would|to)\s+lead|led\s+by|lead\s+organi[sz]ation|operated\s+by|operates|"
+                        r"managed\s+by|manages|run\s+by|headed\s+by|leads|spun\s+out)\b", re.I)
 TECHNOLOGY_WORDS = re.compile(r"\b(?:focus(?:es|ed|ing)?|speciali[sz](?:es|ed|ing)|dedicated|devoted|works?\s+on|"
                               r"working\s+on|(?:technology|focus)\s+areas?(?:\s+is|\s+are)?|advanc(?:e|es|ing)|"
                               r"develop(?:s|ing)?|research(?:es)?|concentrat\w*|cent(?:er|re)d?\s+on|institute\s+for|"
@@ -102,7 +102,8 @@ LEADER_AFTER = re.compile(r"\b(?:led|operated|managed|run|headed)\s+by\s+(?:the\
                           r"(?P<name>[A-Z][\w.&'-]*(?:\s+(?:of|for|and|the|[A-Z][\w.&'()-]*))*)")
 LEADER_BEFORE = re.compile(r"\b(?:(?:led|operated|managed|run|headed)\s+by|lead\s+organi[sz]ation(?:\s+is|:|,)?)\s+"
                            r"(?:the\s+)?$", re.I)
-LEADER_NEXT = re.compile(r"^(?:\s+(?:leads|led|manages|managed|operates|operated|runs|ran|heads|headed)\b|"
+LEADER_NEXT = re.compile(r"^\)?(?:(?:\s*\([^)]{1,40}\))?\s+(?:leads|led|manages|managed|operates|operated|runs|ran|"
+                         r"heads|headed|(?:will|would|is\s+to|was\s+chosen\s+to|was\s+selected\s+to)\s+lead)\b|"
                          r",?\s+(?:is\s+|was\s+)?(?:the|its)\s+lead\b)", re.I)
 LOCATED = re.compile(r"(?:\s*\([^)]{1,120}\))?,?\s+(?=in\s+)")  # "LIFT in Detroit", "AIM Photonics (...) in"
 ITS_PLACE = re.compile(r"\b(?:its|their)\s+(?:new\s+)?(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)\s+$")
@@ -680,8 +681,10 @@ def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used:
         cue = LEADER_BEFORE.search(sentence[max(0, leader.start - 40):leader.start])
         if cue:
             leaders.append((leader, head_before(sentence, max(0, leader.start - 40) + cue.start(), mentions)))
-        elif LEADER_NEXT.match(sentence[leader.end:leader.end + 40]):
-            leaders.append((leader, head_after(sentence, leader.end, mentions, within=50)))
+        elif verb := LEADER_NEXT.match(sentence[leader.end:leader.end + 60]):
+            leaders.append((leader, head_after(sentence, leader.end + verb.end(), mentions, within=80)))
+    leaders = list({(leader.of("Organization"), id(subject)): (leader, subject)
+                    for leader, subject in leaders}.values())  # a name and its acronym are one leader
     subjects = {subject.of("Institute") for _leader, subject in leaders if subject is not None}
     several = len(leaders) > 1 or bool(CO_LEAD.search(text))
     if leaders and len(subjects) == 1:

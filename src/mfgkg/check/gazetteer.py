@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 CASELESS_CLASSES = frozenset({"Metric", "TechnologyArea"})
-QUALIFIERS = frozenset({"City", "State", "TechnologyArea", "Metric"})  # names that may sit inside a description
+# Names that may sit inside a description ("a Texas-based institute", "the DoD-led institute").
+QUALIFIERS = frozenset({"City", "State", "TechnologyArea", "Metric", "FederalAgency"})
 # A name shared by entities of several classes is read as the first class here it has.
 CLASS_ORDER = ("Institute", "FederalAgency", "Law", "StrategicPlan", "NationalStrategy", "Program", "TechnologyArea",
                "Metric", "State", "City", "Organization")
@@ -28,7 +29,7 @@ PRONOUN = re.compile(r"^\s*(?:It|Its)\b")  # a sentence opening with "It" speaks
 # noun in lower case, so a name's "Institute" is never one; resolved only in a document about one institute.
 DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his)\s+(?:(?!institutes?\b|and\b|or\b|(?:first|second|third|fourth|"
                          r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
-                         r"former)\b)[\w'\u2019-]+\s+){0,5}?"
+                         r"former)\b)[\w.'\u2019-]+\s+){0,5}?"
                          r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")
 REFERENCES = {  # words that point back to the last entity of a class
     "Institute": r"(?:the|this|that)\s+(?:new\s+|newest\s+|national\s+|winning\s+|proposed\s+|planned\s+)?"
@@ -156,7 +157,7 @@ def _alternation(table: dict[str, dict[str, str]], flags: int = 0, plural: bool 
     for name in sorted(table, key=len, reverse=True):
         body = r"\s+".join(re.escape(word) for word in name.split())
         parts.append(body + (r"s?" if plural and name[-1].isalpha() and name[-1] != "s" else ""))
-    return re.compile(rf"{after}(?<![\w&-])(?P<name>{'|'.join(parts)})(?![\w&]|-[A-Z0-9])", flags)
+    return re.compile(rf"{after}(?<![\w&-])(?P<name>{'|'.join(parts)})(?![\w&]|-(?-i:[A-Z0-9]))", flags)
 
 
 def _ordered(entities: dict[str, str]) -> tuple[tuple[str, str], ...]:

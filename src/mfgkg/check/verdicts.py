@@ -136,7 +136,7 @@ class Judge:
             if wanted.get("city"):
                 ok &= wanted["city"] == city
             if wanted.get("place"):
-                place = normalise(wanted["place"])
+                place = normalise(wanted["place"]).rstrip(".")
                 ok &= bool({place, f"{place} township", f"{place} city"} & names) or (
                     place in state_names and not wanted.get("state_name"))
             if wanted.get("state"):
