@@ -22,8 +22,8 @@ REAL = ROOT / "tests" / "fixtures" / "check" / "real"
 # "no true document fails" are the targets; the recall floors keep what has been reached
 # (the targets, 0.8 planted and 0.6 decidable, are not reached yet: see benchmarks/check_accuracy.py).
 PRECISION = 0.95
-PLANTED_FLOOR = 0.52
-RECALL_FLOOR = 0.46
+PLANTED_FLOOR = 0.55
+RECALL_FLOOR = 0.48
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +210,11 @@ def test_an_undated_figure_in_a_dated_document_is_judged_as_of_its_date(checker)
      [("sponsor", "supported"), ("lead-organization", "supported")]),
     ("The Department of Defense has selected UTSA to lead CyManII.",
      [("sponsor", "contradicted"), ("lead-organization", "supported")]),
+    ("The Department of Defense awarded the Advanced Robotics Manufacturing (ARM) Innovation Hub to "
+     "American Robotics.", [("sponsor", "supported"), ("lead-organization", "supported")]),
+    ("The Department of Energy awarded the Advanced Robotics Manufacturing (ARM) Innovation Hub to "
+     "American Robotics.", [("sponsor", "contradicted"), ("lead-organization", "supported")]),
+    ("HHS awarded NIIMBL a grant for a testbed.", []),
     ("NCDMM was selected by the Department of Defense to lead America Makes.",
      [("sponsor", "supported"), ("lead-organization", "supported")]),
     ("DOE said AIChE will lead the twelfth Manufacturing USA institute, RAPID.",

@@ -40,6 +40,8 @@ SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b
                            r"backs|oversees|manages|administers|runs|leads|launched|created|established|selected|chose|"
                            r"stood\s+up)\b|\s+(?:\w+\s+)?institutes?\b|\s+(?:is|was|as|has\s+been)\s+(?:[\w']+\s+){0,3}"
                            r"(?:sponsor|sponsoring|funder|funding\s+agency|managing))", re.I)
+AWARDED = re.compile(r"\bawarded\b", re.I)
+AWARDED_TO = re.compile(r"[\s,\u2013\u2014-]*to\s+(?:the\s+)?")
 SELECTED = re.compile(r"\b(?:selected|chosen|chose|picked|tapped|selection\s+of)\b", re.I)
 LEAD_TO = re.compile(r"\bto\s+(?:lead|manage|operate|run|head)(?:\s+and\s+(?:operate|manage|run|lead))?\b", re.I)
 AS_SPONSOR = re.compile(r"\s+(?:is|was|as|has\s+been)\b", re.I)
@@ -659,6 +661,29 @@ def _selection(sentence: str, mentions: list[Mention], numbers: list[Quantity], 
         if len(leaders) == 1:
             claims.append(Claim("lead-organization", institute.of("Institute"), leaders[0].of("Organization"),
                                 [institute, leaders[0]]))
+        return claims
+    return _awarded_to(sentence, mentions)
+
+
+def _awarded_to(sentence: str, mentions: list[Mention]) -> list[Claim]:
+    """"DoD awarded the 14th institute, the ARM Innovation Hub, to American Robotics": the agency that
+    awards is the sponsor, the organisation it goes to the lead."""
+    for award in AWARDED.finditer(sentence):
+        agency = next((m for m in mentions if m.cls == "FederalAgency" and m.end <= award.start()
+                       and re.fullmatch(r"(?:'s|\u2019s)?\s+(?:(?:has|have|had|today|recently|formally)\s+)*",
+                                        sentence[m.end:award.start()])), None)
+        institute = head_after(sentence, award.end(), mentions, within=80)
+        if agency is None or institute is None:
+            continue
+        to = AWARDED_TO.match(sentence, institute.end)
+        if not to:
+            continue  # "HHS awarded NIIMBL a grant" is money for a project, not the award of the institute
+        leader = next((m for m in mentions if m.start == to.end() and m.of("Organization")
+                       and m.cls != "FederalAgency"), None)
+        claims = [Claim("sponsor", institute.of("Institute"), agency.of("FederalAgency"), [institute, agency])]
+        if leader is not None:
+            claims.append(Claim("lead-organization", institute.of("Institute"), leader.of("Organization"),
+                                [institute, leader]))
         return claims
     return []
 

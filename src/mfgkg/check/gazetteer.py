@@ -31,6 +31,8 @@ DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his)\s+(?:(?!institutes?\b|and
                          r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
                          r"former)\b)[\w.'\u2019-]+\s+){0,5}?"
                          r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")
+SPELLED_BEFORE = re.compile(r"(?:[A-Z][\w&'\u2019-]*\s+(?:(?:of|for|and|in|&)\s+)?){2,8}$")
+SPELLED_AFTER = re.compile(r"(?:\s+(?:Innovation|Manufacturing|Institute|Hub|Center|Centre|Consortium|Alliance))+")
 REFERENCES = {  # words that point back to the last entity of a class
     "Institute": r"(?:the|this|that)\s+(?:new\s+|newest\s+|national\s+|winning\s+|proposed\s+|planned\s+)?"
                  r"(?:institute|consortium|hub)",
@@ -108,6 +110,7 @@ class Gazetteer:
             if kept and mention.start < kept[-1].end:
                 continue
             kept.append(mention)
+        kept = _spelled_out(sentence, kept)
         return sorted(kept + self._descriptions(sentence, kept), key=lambda m: (m.start, m.description))
 
     @staticmethod
@@ -119,6 +122,23 @@ class Gazetteer:
                         description=True)
                 for match in DESCRIPTION.finditer(sentence)
                 if not any(m.start < match.end() and match.start() < m.end for m in others)]
+
+
+def _spelled_out(sentence: str, kept: list[Mention]) -> list[Mention]:
+    """An institute's acronym in parentheses after a name the graph does not hold ("the Advanced
+    Robotics Manufacturing (ARM) Innovation Hub") names the whole: the mention grows over the
+    capitalised words around it, and names inside it give way."""
+    for mention in [m for m in kept if m.cls == "Institute" and not m.reference]:
+        if sentence[mention.start - 1:mention.start] != "(" or sentence[mention.end:mention.end + 1] != ")":
+            continue
+        before = SPELLED_BEFORE.search(sentence, 0, mention.start - 1)
+        after = SPELLED_AFTER.match(sentence, mention.end + 1)
+        if not before:
+            continue
+        start, end = before.start(), after.end() if after else mention.end + 1
+        grown = Mention(start, end, sentence[start:end], mention.entities)
+        kept = [m for m in kept if not (start <= m.start and m.end <= end)] + [grown]
+    return sorted(kept, key=lambda m: m.start)
 
 
 def _forms(name: str, cls: str) -> list[tuple[str, bool]]:
