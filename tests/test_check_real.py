@@ -215,6 +215,8 @@ def test_an_undated_figure_in_a_dated_document_is_judged_as_of_its_date(checker)
     ("The Department of Energy awarded the Advanced Robotics Manufacturing (ARM) Innovation Hub to "
      "American Robotics.", [("sponsor", "contradicted"), ("lead-organization", "supported")]),
     ("HHS awarded NIIMBL a grant for a testbed.", []),
+    ("Since it was formed in 2014, MxD has attracted partners from academia to business.", [("founded", "supported")]),
+    ("Since it was formed in 2016, MxD has attracted partners.", [("founded", "contradicted")]),
     ("NCDMM was selected by the Department of Defense to lead America Makes.",
      [("sponsor", "supported"), ("lead-organization", "supported")]),
     ("DOE said AIChE will lead the twelfth Manufacturing USA institute, RAPID.",

@@ -50,6 +50,7 @@ NOT_NAMES = frozenset({  # capitalised words that start sentences or qualify nam
 })
 _SEGMENT = re.compile(r"[,;()\u2013\u2014]|\s-\s")
 NOT_HEADS = ("City", "State", "Metric", "TechnologyArea")  # names that qualify a head rather than are one
+SUBORDINATE_IT = re.compile(r"\s*(?:Since|After|When|Once|Though|Although|While|Because|As)\s+it\b")
 PREPOSITION = re.compile(r"\b(?:of|in|into|to|with|by|from|for|at|on|across|within|among|under|through|via|"
                          r"between|about)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 ACRONYM = re.compile(r"\s*[A-Z][A-Za-z&.-]{1,10}\s*")  # "(MII)": a name repeated as its acronym
@@ -105,6 +106,14 @@ def fronted(sentence: str, position: int) -> bool:
     """Whether the cue at ``position`` opens the sentence ("Headquartered in Detroit, LIFT ...")."""
     return not re.search(r"[A-Za-z]", sentence[:position].replace("The ", "").replace("the ", "")) or bool(
         re.fullmatch(r"\s*(?:[A-Z][a-z]+\s+)?", sentence[:position]))
+
+
+def main_subject(sentence: str, mentions: Sequence[Mention]) -> Mention | None:
+    """The institute a sentence opening with a clause about "it" is about: "Since it was formed in 2014,
+    DMDII has grown" names it right after the clause's comma."""
+    opening = SUBORDINATE_IT.match(sentence)
+    comma = sentence.find(",", opening.end()) if opening else -1
+    return head_after(sentence, comma + 1, mentions, within=40) if comma > 0 else None
 
 
 def _heads(text: str, start: int, end: int, mentions: Sequence[Mention],

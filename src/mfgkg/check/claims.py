@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mfgkg.check.attach import fronted, head_after, head_before, masked
+from mfgkg.check.attach import fronted, head_after, head_before, main_subject, masked
 from mfgkg.check.gazetteer import Mention
 from mfgkg.check.quantities import Quantity
 
@@ -468,7 +468,7 @@ def _founded(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
         if not years:
             continue
         institute = (head_after(sentence, cue.end(), mentions, within=60) if fronted(sentence, cue.start())
-                     else head_before(sentence, cue.start(), mentions))
+                     else head_before(sentence, cue.start(), mentions) or main_subject(sentence, mentions))
         if institute is None:
             continue
         year = min(years, key=lambda q: abs(q.start - cue.start()))
