@@ -31,7 +31,8 @@ DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his)\s+(?:(?!institutes?\b|and
                          r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
                          r"former)\b)[\w.'\u2019-]+\s+){0,5}?"
                          r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")
-SPELLED_BEFORE = re.compile(r"(?:[A-Z][\w&'\u2019-]*\s+(?:(?:of|for|and|in|&)\s+)?){2,8}$")
+SPELLED_BEFORE = re.compile(r"(?:(?!(?:The|A|An|This)\s)[A-Z](?:[\w&'\u2019]|-(?!based|led|headquartered))*\s+"
+                            r"(?:(?:of|for|and|in|&)\s+)?){2,8}$")
 SPELLED_AFTER = re.compile(r"(?:\s+(?:Innovation|Manufacturing|Institute|Hub|Center|Centre|Consortium|Alliance))+")
 REFERENCES = {  # words that point back to the last entity of a class
     "Institute": r"(?:the|this|that)\s+(?:new\s+|newest\s+|national\s+|winning\s+|proposed\s+|planned\s+)?"
@@ -129,8 +130,9 @@ def _spelled_out(sentence: str, kept: list[Mention]) -> list[Mention]:
     Robotics Manufacturing (ARM) Innovation Hub") names the whole: the mention grows over the
     capitalised words around it, and names inside it give way."""
     for mention in [m for m in kept if m.cls == "Institute" and not m.reference]:
-        if sentence[mention.start - 1:mention.start] != "(" or sentence[mention.end:mention.end + 1] != ")":
-            continue
+        if sentence[mention.start - 1:mention.start] != "(" or sentence[mention.end:mention.end + 1] != ")" \
+                or any(0 <= mention.start - other.end <= 2 for other in kept if other is not mention):
+            continue  # not in parentheses, or the name before them is already known
         before = SPELLED_BEFORE.search(sentence, 0, mention.start - 1)
         after = SPELLED_AFTER.match(sentence, mention.end + 1)
         if not before:
