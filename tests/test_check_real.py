@@ -94,8 +94,11 @@ def test_a_description_names_the_one_institute_a_document_is_about(checker):
         ("founded", "supported", "iacmi")]
     other = text.replace("A Tennessee research institute", "The first consortium")
     assert [f.kind for f in checker.check(other)] == []
-    two = "LIFT and IACMI met.\n\nA Tennessee research institute formed in 2012 hosted them."
+    two = "LIFT and IACMI met.\n\nA research institute formed in 2012 hosted them."
     assert [f.kind for f in checker.check(two)] == []
+    placed = "LIFT and IACMI met.\n\nA Tennessee research institute formed in 2015 hosted them."
+    assert [(f.kind, f.verdict, f.subject.rsplit("/", 1)[-1]) for f in checker.check(placed)] == [
+        ("founded", "supported", "iacmi")]
 
 
 def test_an_institutes_own_name_is_no_cue_for_a_neighbour(checker):

@@ -75,6 +75,8 @@ class Checker:
         institutes = {m.entities[0][0]: m for mentions in found for m in mentions
                       if m.cls == "Institute" and not m.reference}
         context.topic_of_document = next(iter(institutes.values())) if len(institutes) == 1 else None
+        context.based = {iri: {place for recorded in self.facts.statements.get((iri, "headquarters"), [])
+                               for place in self.facts.ancestors(recorded.value)} for iri in institutes}
         for sentence, mentions in zip(units, found, strict=True):
             findings += self.check_sentence(sentence, context, mentions)
             if context.as_of is None:  # "the institutes active in Fiscal Year 2017": what the document is about

@@ -159,6 +159,7 @@ class Context:
     dated: bool = False  # the date was given or read from a dateline (not guessed from a fiscal year named)
     named: dict[str, Mention] = field(default_factory=dict)  # every institute named so far, by IRI
     topic_of_document: Mention | None = None  # the one institute the whole document names, if only one
+    based: dict[str, set[str]] = field(default_factory=dict)  # each institute the document names -> its places
 
     @property
     def topic(self) -> Mention | None:
@@ -174,7 +175,7 @@ def resolve(mentions: list[Mention], context: Context, paragraph: int) -> list[M
     for mention in mentions:
         if mention.reference:
             cls = mention.entities[0][1]
-            earlier = context.topic_of_document if mention.description else \
+            earlier = _described(mention, mentions, context) if mention.description else \
                 context.previous if mention.pronoun else context.last.get(cls)
             if earlier is None:
                 continue
@@ -189,6 +190,18 @@ def resolve(mentions: list[Mention], context: Context, paragraph: int) -> list[M
     context.previous = next((m for m in out if m.cls == "Institute"), None)
     context.institute = next((m for m in reversed(out) if m.cls == "Institute"), context.institute)
     return out
+
+
+def _described(description: Mention, mentions: list[Mention], context: Context) -> Mention | None:
+    """The institute a description names: the one the document names whose headquarters is the place
+    the description holds ("the Detroit hub"), else the document's one institute."""
+    places = {m.of("City", "State") for m in mentions
+              if m.cls in ("City", "State") and description.start <= m.start < description.end}
+    if places:
+        there = [iri for iri, based in context.based.items() if places <= based]
+        return Mention(description.start, description.end, description.text, ((there[0], "Institute"),)) \
+            if len(there) == 1 else None
+    return context.topic_of_document
 
 
 def read_claims(sentence: str, mentions: list[Mention], numbers: list[Quantity], context: Context) -> list[Claim]:
