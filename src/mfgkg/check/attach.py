@@ -50,6 +50,9 @@ NOT_NAMES = frozenset({  # capitalised words that start sentences or qualify nam
 })
 _SEGMENT = re.compile(r"[,;()\u2013\u2014]|\s-\s")
 NOT_HEADS = ("City", "State", "Metric", "TechnologyArea")  # names that qualify a head rather than are one
+CONTRAST = re.compile(r"\s*(?:Unlike|Like|As\s+with|Compared\s+(?:with|to)|Similar\s+to|In\s+contrast\s+to)\b",
+                      re.I)
+RELATIVE = re.compile(r"\s*(?:which|that|who|whose)\b", re.I)
 SUBORDINATE_IT = re.compile(r"\s*(?:Since|After|When|Once|Though|Although|While|Because|As)\s+it\b")
 PREPOSITION = re.compile(r"\b(?:of|in|into|to|with|by|from|for|at|on|across|within|among|under|through|via|"
                          r"between|about)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
@@ -106,6 +109,23 @@ def fronted(sentence: str, position: int) -> bool:
     """Whether the cue at ``position`` opens the sentence ("Headquartered in Detroit, LIFT ...")."""
     return not re.search(r"[A-Za-z]", sentence[:position].replace("The ", "").replace("the ", "")) or bool(
         re.fullmatch(r"\s*(?:[A-Z][a-z]+\s+)?", sentence[:position]))
+
+
+def clause_owner(sentence: str, position: int, mentions: Sequence[Mention]) -> Mention | bool | None:
+    """Whose the words at ``position`` are when their clause says so: in a relative clause ("the $600
+    million photonics initiative, which came with $250 million") the head before it; in a contrast
+    ("Unlike the photonics initiative, ...") nobody's. True when the clause says nothing either way."""
+    text = masked(sentence, mentions)
+    cuts = [m.end() for m in _SEGMENT.finditer(text, 0, position)]
+    start = cuts[-1] if cuts else 0
+    if CONTRAST.match(text, start) or (len(cuts) >= 1 and CONTRAST.match(text, cuts[-2] if len(cuts) > 1 else 0)
+                                       and RELATIVE.match(text, start)):
+        return None
+    if RELATIVE.match(text, start) and cuts:
+        previous = cuts[-2] if len(cuts) > 1 else 0
+        head = _last_head(text, previous, cuts[-1] - 1, mentions)
+        return head if isinstance(head, Mention) and head.cls == "Institute" else None
+    return True
 
 
 def main_subject(sentence: str, mentions: Sequence[Mention]) -> Mention | None:

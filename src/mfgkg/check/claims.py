@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mfgkg.check.attach import fronted, head_after, head_before, main_subject, masked
+from mfgkg.check.attach import clause_owner, fronted, head_after, head_before, main_subject, masked
 from mfgkg.check.gazetteer import Mention
 from mfgkg.check.quantities import Quantity
 
@@ -422,7 +422,10 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
         clause = _clause(sentence, amounts, i)
         if MONEY_ELSEWHERE.search(clause) or REQUESTED.search(clause):
             continue
-        institute = _nearest(amount.start, institutes)
+        owner = clause_owner(sentence, amount.start, mentions)
+        if owner is None:
+            continue  # money of another thing ("the photonics initiative, which came with $250 million")
+        institute = owner if isinstance(owner, Mention) else _nearest(amount.start, institutes)
         kind = kinds[i][1] if i in kinds and kinds[i][0] <= KIND_NEAR else None
         funder = None if kind in ("cost-share", "total") else _funder(text, amount, agencies)
         claims.append(Claim("funding", institute.of("Institute"), amount, [institute, *([funder] if funder else [])],
