@@ -40,6 +40,9 @@ SPONSOR_AFTER = re.compile(r"^(?:-(?:sponsored|funded|led|backed|managed)\b|'s\b
                            r"backs|oversees|manages|administers|runs|leads|launched|created|established|selected|chose|"
                            r"stood\s+up)\b|\s+(?:\w+\s+)?institutes?\b|\s+(?:is|was|as|has\s+been)\s+(?:[\w']+\s+){0,3}"
                            r"(?:sponsor|sponsoring|funder|funding\s+agency|managing))", re.I)
+DESIGNATED_BY = re.compile(r"\b(?:designated|named|chosen|selected|picked)\s+by\s+(?:the\s+)?"
+                           r"(?:U\.S\.\s+|United\s+States\s+)?$", re.I)
+AS_A = re.compile(r"\s+as\s+(?:an?|the)?\s*(?:new\s+)?", re.I)
 AWARDED = re.compile(r"\bawarded\b", re.I)
 AWARDED_TO = re.compile(r"[\s,\u2013\u2014-]*to\s+(?:the\s+)?")
 SELECTED = re.compile(r"\b(?:selected|chosen|chose|picked|tapped|selection\s+of)\b", re.I)
@@ -111,8 +114,8 @@ LOCATED = re.compile(r"(?:\s*\([^)]{1,120}\))?,?\s+(?=in\s+)")  # "LIFT in Detro
 ITS_PLACE = re.compile(r"\b(?:its|their)\s+(?:new\s+)?(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)\s+$")
 HQ_OF = re.compile(r"(?:headquarters|home|base|HQ)\s+(?:of|for)\b", re.I)
 PLACE_IS_WHERE = re.compile(r"^\S[^,]*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?\s+(?:is|was|remains)\s+where\b")
-LEAD_TO_PLACE = re.compile(r"\s*(?:(?:is|are|was|sits|remains)\s+)?(?:in|at|out\s+of|from|inside)?\s*(?:the\s+)?"
-                           r"(?:city\s+of\s+)?", re.I)
+LEAD_TO_PLACE = re.compile(r"\s*(?:(?:is|are|was|sits|remains)\s+)?(?:(?:right\s+)?here\s+)?"
+                           r"(?:in|at|out\s+of|from|inside)?\s*(?:the\s+)?(?:city\s+of\s+)?", re.I)
 LEAD_TO_PLACE_AND_CITY = re.compile(LEAD_TO_PLACE.pattern + r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*,\s*", re.I)
 ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
@@ -549,19 +552,26 @@ def _headquarters(sentence: str, mentions: list[Mention], numbers: list[Quantity
 
 
 def _located(sentence: str, mentions: list[Mention]) -> list[Claim]:
-    """An institute named with its place right after it ("PowerAmerica, in Raleigh, North Carolina,",
-    "AIM Photonics (...) in Rochester"): where it is, when the place is one the graph knows."""
+    """Institutes named with their place right after them ("PowerAmerica, in Raleigh, North Carolina,",
+    "AIM Photonics (...) in Rochester; REMADE in Buffalo, New York"): where each is, when the graph
+    knows the place (or the state after a town it does not know)."""
+    claims = []
     for institute in _institutes(mentions):
         if institute.reference:
             continue
         after = LOCATED.match(sentence, institute.end)
         places = _places_after(sentence, after.end(), mentions) if after else []
-        if places and (places[0].cls == "City" or len(places) == 2 or places[0].cls == "State"):
-            city = next((m for m in places if m.cls == "City"), None)
-            state = next((m for m in places if m.cls == "State"), None)
-            value = {"city": city.of("City") if city else None, "state": state.of("State") if state else None}
-            return [Claim("headquarters", institute.of("Institute"), value, [institute, *places])]
-    return []
+        if not places:
+            continue
+        city = next((m for m in places if m.cls == "City"), None)
+        state = next((m for m in places if m.cls == "State"), None)
+        value = {"city": city.of("City") if city else None, "state": state.of("State") if state else None}
+        if state and not city:
+            before = CITY_BEFORE_STATE.search(sentence[:state.start])
+            if before and before.start("place") >= after.end() and not _inside(before.start("place"), mentions):
+                value["place"] = before.group("place")
+        claims.append(Claim("headquarters", institute.of("Institute"), value, [institute, *places]))
+    return claims
 
 
 def _based_what(sentence: str, end: int, start: int, mentions: list[Mention]) -> Mention | None:
@@ -678,7 +688,20 @@ def _selection(sentence: str, mentions: list[Mention], numbers: list[Quantity], 
             claims.append(Claim("lead-organization", institute.of("Institute"), leaders[0].of("Organization"),
                                 [institute, leaders[0]]))
         return claims
-    return _awarded_to(sentence, mentions)
+    return _awarded_to(sentence, mentions) or _designated(sentence, mentions)
+
+
+def _designated(sentence: str, mentions: list[Mention]) -> list[Claim]:
+    """"X was designated by the Department of Energy as a new ARM Innovation Hub": the agency sponsors
+    the institute named after "as"."""
+    for agency in (m for m in mentions if m.cls == "FederalAgency"):
+        if not DESIGNATED_BY.search(sentence, 0, agency.start):
+            continue
+        named_as = AS_A.match(sentence, agency.end)
+        institute = head_after(sentence, named_as.end(), mentions, within=20) if named_as else None
+        if institute is not None:
+            return [Claim("sponsor", institute.of("Institute"), agency.of("FederalAgency"), [institute, agency])]
+    return []
 
 
 def _awarded_to(sentence: str, mentions: list[Mention]) -> list[Claim]:
@@ -721,7 +744,9 @@ def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used:
             continue  # an organisation that is also an institute's name ("ALMMII") leads only another mention
         cue = LEADER_BEFORE.search(sentence[max(0, leader.start - 40):leader.start])
         if cue:
-            leaders.append((leader, head_before(sentence, max(0, leader.start - 40) + cue.start(), mentions)))
+            at = max(0, leader.start - 40) + cue.start()
+            leaders.append((leader, head_before(sentence, at, mentions) or _fronted_subject(sentence, at, leader.end,
+                                                                                            mentions)))
         elif verb := LEADER_NEXT.match(sentence[leader.end:leader.end + 60]):
             leaders.append((leader, head_after(sentence, leader.end + verb.end(), mentions, within=80)))
     leaders = list({(leader.of("Organization"), id(subject)): (leader, subject)
@@ -738,7 +763,8 @@ def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used:
     written = LEADER_AFTER.search(text)
     if not written or _inside(written.start("name"), mentions):
         return []
-    subject = head_before(sentence, written.start(), mentions)
+    subject = head_before(sentence, written.start(), mentions) or _fronted_subject(
+        sentence, written.start(), written.end("name"), mentions)
     name = sentence[written.start("name"):written.end("name")].rstrip(". ")
     if subject is None:
         return []
@@ -746,6 +772,15 @@ def _lead(sentence: str, mentions: list[Mention], numbers: list[Quantity], used:
         return [Claim("lead-organization", subject.of("Institute"), tuple(re.split(r",\s*|\s+(?:and|&)\s+", name)),
                       [subject])]
     return [Claim("lead-organization", subject.of("Institute"), name, [subject])]
+
+
+def _fronted_subject(sentence: str, cue: int, end: int, mentions: list[Mention]) -> Mention | None:
+    """The institute after an opening phrase ("Led by Duke University, the new institute ..."): the
+    head right after the comma that closes the phrase the cue at ``cue`` opens."""
+    if not fronted(sentence, cue):
+        return None
+    comma = sentence.find(",", end)
+    return head_after(sentence, comma + 1, mentions, within=60) if comma > 0 else None
 
 
 def _technology(sentence: str, mentions: list[Mention], numbers: list[Quantity], used: set[int],

@@ -27,7 +27,8 @@ CLASS_ORDER = ("Institute", "FederalAgency", "Law", "StrategicPlan", "NationalSt
 PRONOUN = re.compile(r"^\s*(?:It|Its)\b")  # a sentence opening with "It" speaks of the last sentence's institute
 # A description of one institute ("a Tennessee research institute", "the winning consortium"): the
 # noun in lower case, so a name's "Institute" is never one; resolved only in a document about one institute.
-DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his)\s+(?:(?!institutes?\b|and\b|or\b|(?:first|second|third|fourth|"
+DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|America['\u2019]s|[Tt]he\s+(?:nation|country)['\u2019]s)\s+"
+                         r"(?:(?!institutes?\b|and\b|or\b|(?:first|second|third|fourth|"
                          r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
                          r"former)\b)[\w.'\u2019-]+\s+){0,5}?"
                          r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")

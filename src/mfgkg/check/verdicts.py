@@ -314,9 +314,10 @@ class Judge:
                     continue
             if kind and detail["kind"] not in KINDS[kind]:
                 continue
-            if year and year not in {detail.get("start"), detail.get("end"), detail.get("fiscal_year")} \
-                    and any(detail.get(k) for k in ("start", "end", "fiscal_year")):
-                continue
+            years = {detail.get("start"), detail.get("end"), detail.get("fiscal_year")} - {None}
+            near = {year - 1, year, year + 1} if claim.qualifiers.get("dated_by_document") and year else {year}
+            if year and years and not years & near:
+                continue  # a year from the document's date: an award announced in December starts next year
             candidates.append(recorded)
         if not candidates:
             return Judged("unknown", said, note="the graph records no commitment to compare with")
