@@ -107,6 +107,17 @@ def test_an_institutes_own_name_is_no_cue_for_a_neighbour(checker):
     assert [f.kind for f in checker.check(text) if f.kind == "technology-area"] == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("LIFT develops additive manufacturing processes for its members.", "unknown"),  # work, not its focus
+    ("LIFT focuses on additive manufacturing.", "contradicted"),
+    # a name the graph does not hold may be another way of writing the lead
+    ("America Makes is led by the Mahoning Valley Manufacturers Coalition.", "unknown"),
+    ("America Makes is led by UI LABS.", "contradicted"),  # an organisation the graph knows, not the lead
+])
+def test_only_a_stated_focus_or_a_known_organisation_can_contradict(checker, text, expected):
+    assert [f.verdict for f in checker.check(text)] == [expected]
+
+
 def test_one_of_several_leaders_is_never_a_contradiction(checker):
     [finding] = checker.check("America Makes is co-led by NCDMM and Youngstown State University.")
     assert finding.verdict in ("supported", "unknown")

@@ -128,6 +128,9 @@ ORDINAL_SCOPE = re.compile(r"\s+(?:in|of|for|within)\b(?!\s+(?:the\s+)?(?:Manufa
                            r"United\s+States|U\.S\.))", re.I)
 CO_LEAD = re.compile(r"\b(?:co-?led|co-?leads?|jointly\s+led|co-?lead\s+organi[sz]ations?)\b", re.I)
 YEARS = ("year", "month-year")  # what can date a founding, a law or a commitment
+# Words that name an institute's focus, not merely work it does: only these can contradict its areas.
+FOCUS_WORDS = re.compile(r"\b(?:focus|speciali[sz]|dedicated|devoted|concentrat|cent(?:er|re)d?\s+on|institute\s+for|"
+                         r"works?\s+on|technology\s+areas?|is\s+about)", re.I)
 FOCUS_OF = re.compile(r"\s+(?:is|are|was|remains)\s+(?:the|a)\s+(?:main\s+|central\s+|core\s+)?"
                       r"(?:focus|specialty|speciality|mission|subject)\s+of\b", re.I)
 TECHNOLOGY_NEAR = 60  # characters between an institute and the technology area it is said to work on
@@ -794,7 +797,7 @@ def _technology(sentence: str, mentions: list[Mention], numbers: list[Quantity],
     text = masked(sentence, mentions)
     claims = []
     for area in areas:
-        institute = None
+        institute, focus = None, True
         focused = re.match(r"-(?:focused|centered|centred|oriented)\b", sentence[area.end:])
         focus_of = FOCUS_OF.match(sentence[area.end:])
         if focused:
@@ -809,9 +812,10 @@ def _technology(sentence: str, mentions: list[Mention], numbers: list[Quantity],
                             and not any(candidate.end <= m.start < area.start and m.cls == "Institute"
                                         for m in mentions):
                         institute = candidate
+                        focus = bool(FOCUS_WORDS.search(cue.group(0)))
         if institute is not None:
             claims.append(Claim("technology-area", institute.of("Institute"), area.of("TechnologyArea"),
-                                [institute, area]))
+                                [institute, area], {"focus": focus}))
     return claims
 
 

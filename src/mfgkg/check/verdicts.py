@@ -187,10 +187,14 @@ class Judge:
         if isinstance(claim.value, tuple):
             return self._co_leads(claim)
         values = self._values(claim.subject, "leadOrganization")
-        wanted = self.facts.names_of(claim.value) if claim.value.startswith("http") else {normalise(claim.value)}
+        known = claim.value.startswith("http")
+        wanted = self.facts.names_of(claim.value) if known else {normalise(claim.value)}
         matched = [v for v in values if v.value == claim.value or wanted & self.facts.names_of(v.value)]
-        return weigh(values, matched, f"{self.label(claim.subject)} is led by {self.label(claim.value)}",
-                     self._show(values))
+        said = f"{self.label(claim.subject)} is led by {self.label(claim.value)}"
+        if not matched and not known and values:
+            return Judged("unknown", said, self._show(values), alternatives=values,
+                          note="a name the graph does not hold may be another way of writing the recorded lead")
+        return weigh(values, matched, said, self._show(values))
 
     def _co_leads(self, claim: Claim) -> Judged:
         """Several leaders named together: supported when one is the recorded lead, else unknown (the
@@ -210,8 +214,11 @@ class Judge:
         values = self._values(claim.subject, "technologyArea")
         matched = [v for v in values
                    if claim.value in self.facts.ancestors(v.value) or v.value in self.facts.ancestors(claim.value)]
-        return weigh(values, matched, f"{self.label(claim.subject)} works on {self.label(claim.value)}",
-                     self._show(values), single=False)
+        said = f"{self.label(claim.subject)} works on {self.label(claim.value)}"
+        if not matched and values and not claim.qualifiers.get("focus", True):
+            return Judged("unknown", said, self._show(values), alternatives=values,
+                          note="the sentence names work in this area, not the institute's focus")
+        return weigh(values, matched, said, self._show(values), single=False)
 
     def _ordinal(self, claim: Claim) -> Judged:
         values = self._values(claim.subject, "networkOrdinal")
