@@ -14,9 +14,9 @@ from mfgkg.check.facts import Recorded
 from mfgkg.kg import KnowledgeGraph
 
 TRUE_FORMS = {
-    "headquarters": ["{i}, based in {place}, announced new members.", "Headquartered in {place}, {i} works with industry.",
-                     "Members met at {i} in {place} on Tuesday.", "{i} is headquartered in {place}.",
-                     "The {city}-based {i} opened a new lab."],
+    "headquarters": ["{i}, based in {place}, announced new members.",
+                     "Headquartered in {place}, {i} works with industry.", "Members met at {i} in {place} on Tuesday.",
+                     "{i} is headquartered in {place}.", "The {city}-based {i} opened a new lab."],
     "founded": ["{i} was founded in {value}.", "Founded in {value}, {i} has grown quickly.",
                 "Since it was formed in {value}, {i} has grown.", "{i}, established in {value}, now has members."],
     "sponsor": ["{i} is sponsored by the {value}.", "The {value} selected a consortium to lead {i}.",
