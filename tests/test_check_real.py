@@ -254,6 +254,14 @@ def test_money_of_another_thing_is_not_the_institutes(checker):
     assert checker.check(text) == []
 
 
+def test_the_department_is_the_agency_named_before(checker):
+    text = ("The Department of Commerce chose a consortium for NIIMBL. "
+            "The Department will invest $70 million in the institute.")
+    [*_, funding] = checker.check(text, as_of=(2016, 12))
+    assert (funding.kind, funding.verdict) == ("funding", "supported")
+    assert "from Department of Commerce" in funding.claim
+
+
 def test_each_funder_is_bound_to_its_own_amount(checker):
     text = "PowerAmerica received $70 million from DOE and $70 million in non-federal commitments in 2014."
     findings = checker.check(text)

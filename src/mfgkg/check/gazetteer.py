@@ -40,6 +40,7 @@ REFERENCES = {  # words that point back to the last entity of a class
                  r"(?:institute|consortium|hub)",
     "StrategicPlan": r"(?:the|this)\s+(?:strategic\s+)?plan",
     "Program": r"(?:the|this)\s+(?:program|network)",
+    "FederalAgency": r"(?-i:the|The)\s+(?-i:Department|Agency)(?!\s+of\b|'s\s+[A-Z])",
 }
 
 
