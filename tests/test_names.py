@@ -37,6 +37,22 @@ def test_words_and_close_spellings_resolve_with_a_note(kg, kind, value, iri):
     assert binding.note is not None and binding.note.startswith(f"here: read '{value}' as '")
 
 
+def test_a_year_in_a_plans_name_picks_that_edition(kg):
+    """Property: every plan named by its edition year and any plan's title resolves to that edition:
+    the year decides ("2024 Manufacturing USA Strategic Plan" is not the 2019 plan titled
+    "Manufacturing USA Strategic Plan")."""
+    resolver = Resolver(kg.store)
+    rows = kg.run_sparql("PREFIX mfg: <https://w3id.org/mfgkg/ontology#> "
+                         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                         "SELECT ?plan ?edition ?title WHERE { ?plan a mfg:StrategicPlan ; mfg:edition ?edition ; "
+                         "rdfs:label ?title }").records()
+    assert len(rows) >= 2
+    for row in rows:
+        for other in rows:
+            value = f"{row['edition']} {other['title']}"
+            assert resolver.resolve("plan", value, "here").term.value == row["plan"], value
+
+
 def test_every_name_of_every_entity_resolves_to_it(kg):
     """Property: each name an entity has (label, acronym, other name, code, slug) binds that entity,
     unless another entity of the same type has the same name, which is reported as ambiguous."""

@@ -48,6 +48,9 @@ def stem(word: str) -> str:
     return word
 
 
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def words(text: str) -> tuple[str, ...]:
     """The significant words of a name, stemmed."""
     return tuple(stem(w) for w in re.findall(r"[\w']+", normalise(text)) if w not in SMALL_WORDS)
@@ -108,18 +111,27 @@ class Names:
         by_words = self._by_words(value)
         if by_words.found:
             return by_words
+        years = [w for w in words(value) if YEAR.fullmatch(w)]
+        dated = [e for e, names in self.names.items()
+                 if years and all(y in {normalise(n) for n in names} for y in years)]
+        if len(dated) == 1:  # the year names one edition: it decides ("the 2019 Strategic Plan for ...")
+            return Match((dated[0],), "words")
         close = get_close_matches(key, list(self.exact), n=1, cutoff=CLOSE_NAME)
         if close:
             return Match(self._prefer_primary(self.exact[close[0]]), "spelling")
         return Match(how="none", suggestions=self._suggest(value))
 
     def _by_words(self, value: str) -> Match:
-        wanted = words(value)
+        every = words(value)
+        years = [w for w in every if YEAR.fullmatch(w)]  # "the 2024 plan": a year must be one of the entity's names
+        wanted = tuple(w for w in every if w not in years) or every
         if not wanted:
             return Match(how="none")
         # entity -> best (word costs, words of the name beyond the value's) over its names
         best: dict[str, tuple[int, int]] = {}
         for entity, names in self.names.items():
+            if years and wanted is not every and not all(any(y in words(n) for n in names) for y in years):
+                continue
             for name in names:
                 have = words(name)
                 costs = [min((c for c in (_word_match(w, h) for h in have) if c is not None), default=None)
