@@ -44,7 +44,7 @@ DEEP = {
 @pytest.fixture(scope="module")
 def target(triples: int) -> Iterator[str]:
     """A server with small limits, so the memory and time attacks are quick."""
-    process, url = start("--time-limit", "2", "--memory-limit", "384", "--workers", "2", "--max-rows", "1000",
+    process, url = start("--time-limit", "2", "--memory-limit", "512", "--workers", "2", "--max-rows", "1000",
                          "--max-connections", "16", "--cors", "https://analyst.example")
     try:
         yield url
@@ -184,7 +184,7 @@ def test_memory_bombs_cost_one_worker_not_the_server(target, triples, name):
     assert status in (500, 503), body
     message = one_line(body)
     assert (message.startswith("the query stopped its worker (signal SIGABRT: memory allocation of ")
-            and message.endswith("; memory cap 384 MiB)")) or "time limit" in message, message
+            and message.endswith("; memory cap 512 MiB)")) or "time limit" in message, message
     still_serving(target, triples)
 
 
