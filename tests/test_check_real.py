@@ -67,6 +67,7 @@ def test_on_the_real_documents_a_contradiction_is_a_real_one(checker):
     "Widget Works, founded in 1990, joined America Makes last year.",
     "Acme, which is funded by DOE, is a member of LIFT.",
     "NextFlex members include a Dayton-based company.",
+    "Acme headquartered in Springfield joined LIFT last year.",
 ])
 def test_a_value_said_of_another_name_gives_no_claim_about_the_institute(checker, text):
     assert [f for f in checker.check(text) if f.verdict == "contradicted"] == []

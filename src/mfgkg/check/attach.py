@@ -53,6 +53,8 @@ NOT_HEADS = ("City", "State", "Metric", "TechnologyArea")  # names that qualify 
 CONTRAST = re.compile(r"\s*(?:Unlike|Like|As\s+with|Compared\s+(?:with|to)|Similar\s+to|In\s+contrast\s+to)\b",
                       re.I)
 RELATIVE = re.compile(r"\s*(?:which|that|who|whose)\b", re.I)
+# What may come before a cue that opens a sentence: nothing, or an adverb ("Now headquartered in ...").
+OPENING = re.compile(r"\s*(?:(?:Now|Today|Also|Originally|Initially|Currently|Newly|First)\s+)?")
 SUBORDINATE_IT = re.compile(r"\s*(?:Since|After|When|Once|Though|Although|While|Because|As)\s+it\b")
 PREPOSITION = re.compile(r"\b(?:of|in|into|to|with|by|from|for|at|on|across|within|among|under|through|via|"
                          r"between|about)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
@@ -107,8 +109,7 @@ def head_after(sentence: str, position: int, mentions: Sequence[Mention], within
 
 def fronted(sentence: str, position: int) -> bool:
     """Whether the cue at ``position`` opens the sentence ("Headquartered in Detroit, LIFT ...")."""
-    return not re.search(r"[A-Za-z]", sentence[:position].replace("The ", "").replace("the ", "")) or bool(
-        re.fullmatch(r"\s*(?:[A-Z][a-z]+\s+)?", sentence[:position]))
+    return bool(OPENING.fullmatch(sentence[:position]))
 
 
 def clause_owner(sentence: str, position: int, mentions: Sequence[Mention]) -> Mention | bool | None:
