@@ -329,3 +329,18 @@ def test_sources_say_whether_they_were_cited_for_the_value_or_are_the_records(ch
     assert hq.sources and {s["scope"] for s in hq.sources if s["rank"] == "preferred"} == {"field"}
     [founded] = checker.check("America Makes was founded in 2012.")
     assert founded.sources and {s["scope"] for s in founded.sources} == {"record"}
+
+
+def test_check_as_of_through_the_command_line(tmp_path: Path):
+    """`--as-of` dates an undated figure end to end; a malformed date is exit 2 with one line."""
+    page = tmp_path / "note.txt"
+    page.write_text("The institutes worked with 5,300 member organizations.", encoding="utf-8")
+    dated = subprocess.run([sys.executable, "-m", "mfgkg", "check", str(page), "--as-of", "2022-10"],
+                           capture_output=True, cwd=ROOT, text=True, check=False)
+    assert dated.returncode == 1 and "1 claim checked: 1 contradicted." in dated.stdout
+    undated = subprocess.run([sys.executable, "-m", "mfgkg", "check", str(page)], capture_output=True, cwd=ROOT,
+                             text=True, check=False)
+    assert undated.returncode == 0 and "1 unknown" in undated.stdout
+    bad = subprocess.run([sys.executable, "-m", "mfgkg", "check", str(page), "--as-of", "2022-13"],
+                         capture_output=True, cwd=ROOT, text=True, check=False)
+    assert bad.returncode == 2 and "expected a year or a year and month" in bad.stderr
