@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,25 +248,30 @@ def _tables(text: str, blanked: str) -> tuple[list[_Row], list[tuple[int, int]]]
     for match in _MD_TABLE.finditer(text):
         if any(a <= match.start() < b for a, b in spans):
             continue
-        grid, offset = [], match.start()
-        for line in match.group(0).split("\n"):
-            if line.strip() and not _MD_RULE.match(line):
-                grid.append(_pipe_cells(blanked, offset, line))
-            offset += len(line) + 1
+        grid = _lines_of(match, lambda offset, line: None if _MD_RULE.match(line) else
+                         _pipe_cells(blanked, offset, line))
         rows += _headed(blanked, grid, header_first=True)
         spans.append(match.span())
     for match in _TAB_TABLE.finditer(blanked):
         if any(a <= match.start() < b for a, b in spans):
             continue
-        grid, offset = [], match.start()
-        for line in match.group(0).split("\n"):
-            if line.strip():
-                grid.append(_split_cells(blanked, offset, line, "\t"))
-            offset += len(line) + 1
+        grid = _lines_of(match, lambda offset, line: _split_cells(blanked, offset, line, "\t"))
         if len({len(r) for r in grid}) == 1:
             rows += _headed(blanked, grid, header_first=True)
             spans.append(match.span())
     return rows, spans
+
+
+def _lines_of(match: re.Match[str], cells: Callable[[int, str], list[tuple[int, int, bool]] | None]
+              ) -> list[list[tuple[int, int, bool]]]:
+    """The cells of each non-blank line of a table ``match``, by ``cells(offset, line)`` (None skips a line)."""
+    grid, offset = [], match.start()
+    for line in match.group(0).split("\n"):
+        row = cells(offset, line) if line.strip() else None
+        if row is not None:
+            grid.append(row)
+        offset += len(line) + 1
+    return grid
 
 
 def _span(blanked: str, start: int, end: int, header: bool = False) -> tuple[int, int, bool]:
