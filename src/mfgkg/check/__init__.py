@@ -121,7 +121,7 @@ class Checker:
                     continue
                 out[iri] = {"title": source.title, "publisher": source.publisher, "date": source.date,
                             "url": source.url, "at": locator, "iri": iri, "rank": recorded.rank,
-                            "scope": "record" if recorded.inherited else "field"}
+                            "scope": "record" if recorded.inherited else "field", "rendering": source.rendering}
         return sorted(out.values(), key=lambda s: (RANK_ORDER.get(s["rank"], 3), s["scope"] == "record", s["title"],
                                                    s["iri"]))
 

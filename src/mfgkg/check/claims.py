@@ -314,7 +314,7 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
              context: Context) -> list[Claim]:
     """Network figures: each number paired with the nearest metric words of its unit."""
     metrics = [m for m in mentions if m.cls == "Metric"]
-    if not metrics:
+    if not metrics or _about_a_peer(sentence, mentions):
         return []
     institutes = _institutes(mentions)
     plan = _plan(mentions)
@@ -341,6 +341,13 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
                              "as_of": context.as_of if year is None else None,
                              "as_of_dated": context.dated and not OTHER_TIME.search(sentence)}))
     return claims
+
+
+def _about_a_peer(sentence: str, mentions: list[Mention]) -> bool:
+    """A sentence naming a peer program abroad (Fraunhofer, the Catapults) and nothing of this one:
+    its figures are the peer's, which the graph does not compare."""
+    return (any(m.cls == "PeerProgram" for m in mentions) and not NETWORK_WORDS.search(sentence)
+            and not any(m.cls in ("Program", "Institute") for m in mentions))
 
 
 def _scope(sentence: str, mentions: list[Mention], context: Context, counts_institutes: bool) -> Mention | None:

@@ -27,6 +27,7 @@ class Source:
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+    rendering: str | None = None  # a third party's translation, summary or report of another document
 
 
 @dataclass
@@ -89,7 +90,8 @@ def load_facts(run: Callable[[str], Iterable[dict[str, Any]]], directory: Path) 
         facts.classes.setdefault(row["entity"], local)
     for row in rows["sources"]:
         facts.sources[row["source"]] = Source(row["source"], row["title"], row["publisher"],
-                                              None if row["date"] is None else str(row["date"]), row["url"])
+                                              None if row["date"] is None else str(row["date"]), row["url"],
+                                              row.get("rendering"))
     for row in rows["hierarchy"]:
         facts.within[row["entity"]].add(row["within"])
     for row in rows["statements"]:

@@ -41,10 +41,23 @@ def summary(findings: Sequence[Finding]) -> str:
 
 
 def _sources_text(finding: Finding, limit: int = 3) -> str:
-    items = [(f"[{s['title']}]({s['url']})" if s.get("url") else s["title"])
-             + (" (the record's source)" if s.get("scope") == "record" else "") for s in finding.sources[:limit]]
+    items = [(f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]) + _qualifier(s)
+             for s in finding.sources[:limit]]
     more = len(finding.sources) - limit
     return "; ".join(items) + (f" and {more} more" if more > 0 else "")
+
+
+def _notes(source: dict[str, Any]) -> list[str]:
+    """What a reader must know about a source beside its title: that it is a third party's rendering
+    of the document, or one of the record's sources that was not cited for this value."""
+    notes = [f"a third party's {source['rendering'].replace('-', ' ')}" if source.get("rendering") else "",
+             "the record's source, not cited for this value" if source.get("scope") == "record" else ""]
+    return [n for n in notes if n]
+
+
+def _qualifier(source: dict[str, Any]) -> str:
+    notes = _notes(source)
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _cell(text: Any) -> str:
@@ -109,8 +122,7 @@ def _details(index: int, findings: list[Finding]) -> str:
     for f in findings:
         sources = "".join(
             f"<li>{_link(s)}{_meta(s)}{' — ' + html.escape(s['at']) if s.get('at') else ''}"
-            f" <small>({html.escape(s['rank'])}"
-            f"{'; cited for the record, not for this value' if s.get('scope') == 'record' else ''})</small></li>"
+            f" <small>({html.escape('; '.join([s['rank'], *_notes(s)]))})</small></li>"
             for s in f.sources)
         alternatives = "".join(
             f"<li>{html.escape(str(a['value']))} <small>({html.escape(a['rank'])}"

@@ -6,6 +6,7 @@ an unknown reference stops the build with a :class:`SeedError` naming file, enti
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -74,6 +75,12 @@ CONVERTERS: dict[str, Callable[[Any], Node]] = {
     "en": _en, "literal": Literal, "iri": URIRef, "year": _year, "date": _date_literal, "number": _number}
 
 
+def _publisher_names(value: str) -> list[str]:
+    """A publisher as written, without a remark in brackets after it, and without "U.S." before it."""
+    bare = re.sub(r"\s*\([^()]*\)$", "", value)
+    return [value, bare, *(re.sub(r"^(?:U\.S\.|US|United States)\s+", "", name) for name in (value, bare))]
+
+
 def _values(field: Any) -> list[Any]:
     """The values of a plain or claimed list field (``[a, b]`` or ``[{value: a, ...}, b]``)."""
     return [v["value"] if isinstance(v, dict) else v for v in field or []]
@@ -110,13 +117,15 @@ class Builder:
     def __post_init__(self) -> None:
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns, override=True)
-        sources = {str(r.data["id"]) for r in self.seeds.section("sources")}
-        self.claims = ClaimWriter(self.graph, sources)
+        sources = {str(r.data["id"]): r.data for r in self.seeds.section("sources")}
+        self.claims = ClaimWriter(self.graph, set(sources), {k for k, d in sources.items() if d.get("rendering")})
         for section, kind in KINDS.items():
             for rec in self.seeds.section(section):
                 self.ids[kind][rec.data["id"]] = URIRef(entity(kind, rec.data["id"]))
         self.states = {r.data["code"]: r for r in self.seeds.section("states")}
         self.organization_names = self._organization_names()
+        self.publisher_names = {**self._names_of("institutes", "institute"), **self._names_of("agencies", "agency"),
+                                **self.organization_names}
         programs = self.seeds.section("program")
         self.program = URIRef(entity("program", programs[0].data["id"])) if programs else None
         self.network = URIRef(entity("network", programs[0].data["id"])) if programs else None
@@ -133,11 +142,16 @@ class Builder:
         return resolve
 
     def ctx(self, rec: Record | None, file: str, name: str, data: dict[str, Any],
-            parent: Context | None = None) -> Context:
-        """Citation context of a record; nested records inherit their parent's citations."""
+            parent: Context | None = None, one_fact: bool = False) -> Context:
+        """Citation context of a record; nested records inherit their parent's citations.
+
+        ``one_fact`` marks a record that states a single fact (a membership, a key fact): its own
+        citations are that fact's, while citations inherited from a parent stay record-scoped.
+        """
         cite = data.get("cite") or (parent.cite if parent else [])
         return Context(file=file if rec is None else rec.file, entity=name, cite=list(cite),
-                       basis=data.get("basis", "stated"), rationale=data.get("rationale"))
+                       basis=data.get("basis", "stated"), rationale=data.get("rationale"),
+                       one_fact=one_fact and bool(data.get("cite")))
 
     def describe(self, node: URIRef, types: Iterable[URIRef], data: dict[str, Any], ctx: Context,
                  label_key: str = "label") -> None:
@@ -231,8 +245,6 @@ class Builder:
 
     def sources(self) -> None:
         g = self.graph
-        agencies_by_label = {str(r.data["label"]): r.data["id"] for r in self.seeds.section("agencies")
-                             if isinstance(r.data["label"], str)}
         for rec in self.seeds.section("sources"):
             d = rec.data
             node = URIRef(entity("source", d["id"]))
@@ -245,9 +257,11 @@ class Builder:
             g.add((node, MFG.definedIn, Literal(rec.file)))
             if d.get("type"):
                 g.add((node, MFG.sourceType, Literal(d["type"])))
+            if d.get("rendering"):
+                g.add((node, MFG.rendering, Literal(d["rendering"])))
             if d.get("note"):
                 g.add((node, MFG.note, _en(d["note"])))
-            g.add((node, DCTERMS.publisher, self.publisher(agencies_by_label.get(d["publisher"], d["publisher"]))))
+            g.add((node, DCTERMS.publisher, self.publisher(d["publisher"])))
 
     def places(self) -> None:
         g = self.graph
@@ -335,19 +349,32 @@ class Builder:
             self.claims.facts(node, MFG.memberOfNetwork, self.network, ctx, "status", lambda v: v)
 
     def publisher(self, value: str) -> URIRef:
-        """An agency id, else an organization of the organizations section by any of its names, else a
-        named organization (e.g. a White House council)."""
+        """An agency id, else an agency, institute or organization by any of its names (also written
+        with "U.S." before it or a remark in brackets after it: "U.S. Department of Defense (Release
+        No. NR-342-15)" is the department), else a named organization (e.g. a news outlet)."""
         agency = self.ids["agency"].get(value)
         if agency is not None:
             return agency
-        known = self.organization_names.get(value.casefold())
-        if known is not None:
-            return known
+        for name in _publisher_names(value):
+            known = self.publisher_names.get(name.casefold())
+            if known is not None:
+                return known
         node = URIRef(entity("organization", slugify(value)))
         if (node, RDF.type, MFG.Organization) not in self.graph:
             self.graph.add((node, RDF.type, MFG.Organization))
             self.graph.add((node, RDFS.label, _en(value)))
         return node
+
+    def _names_of(self, section: str, kind: str) -> dict[str, URIRef]:
+        """Every name of a section's entities (label, common name, acronyms, other names), case-folded."""
+        names: dict[str, URIRef] = {}
+        for rec in self.seeds.section(section):
+            d = rec.data
+            for key in ("label", "common_name", "acronyms", "alt_labels"):
+                written = d.get(key)
+                for name in [written] if isinstance(written, str) else _values(written):
+                    names.setdefault(str(name).casefold(), self.ids[kind][d["id"]])
+        return names
 
     def _organization_names(self) -> dict[str, URIRef]:
         """Every id, name, acronym and other name of the organizations section, case-folded, to its
@@ -421,6 +448,7 @@ class Builder:
         if not ctx.cite:
             raise SeedError(ctx.file, "fact has no citation", entity=ctx.entity, field="cite")
         self.claims.cite(node, ctx.cite, ctx)
+        self.claims.mark_rendering(node, ctx.cite)
 
     def funding(self) -> None:
         """Funding figures, with their money relations, then the ledger over them and the projects' money."""
@@ -554,7 +582,7 @@ class Builder:
         """Member organizations of institutes: the organization, and its claimed memberOf."""
         for rec in self.seeds.section("memberships"):
             d = rec.data
-            ctx = self.ctx(rec, rec.file, f"{d['organization']} in {d['institute']}", d)
+            ctx = self.ctx(rec, rec.file, f"{d['organization']} in {d['institute']}", d, one_fact=True)
             member = self.organization(d["organization"], ctx)
             self.fact(member, MFG.memberOf, d, "institute", ctx, self.converter("ref:institute", ctx, "institute"))
 
@@ -592,7 +620,7 @@ class Builder:
         for key, kind, prop in (("vision", MFG.Vision, MFG.hasVision), ("mission", MFG.Mission, MFG.hasMission)):
             if key in d:
                 st = URIRef(entity("plan", pid, key))
-                sctx = self.ctx(None, rec.file, f"{pid}/{key}", d[key], ctx)
+                sctx = self.ctx(None, rec.file, f"{pid}/{key}", d[key], ctx, one_fact=True)
                 g.add((st, RDF.type, kind))
                 edition = f"the {editions[0]} edition" if editions else "the plan"
                 g.add((st, RDFS.label, _en(f"{key.capitalize()} of {edition}")))
@@ -625,6 +653,8 @@ class Builder:
         ctx = self.ctx(None, file, name, d, parent)
         self.describe(node, [*types, MFG.PlanElement], d, ctx)
         g.add((node, MFG.number, Literal(d["number"])))
+        if d.get("numbered_by") == "editors":
+            g.add((node, MFG.numberBasis, URIRef(vocab("basis", "curated"))))
         g.add((node, MFG.position, Literal(pos)))
         self.fact(node, SCHEMA.description, d, "description", ctx, _en)
         return node
@@ -642,7 +672,7 @@ class Builder:
         for section in ("links", "relations_to_2024"):
             for rec in self.seeds.section(section):
                 d = rec.data
-                ctx = self.ctx(rec, rec.file, f"{d['from']} -> {d['to']}", d)
+                ctx = self.ctx(rec, rec.file, f"{d['from']} -> {d['to']}", d, one_fact=True)
                 relation = d.get("relation", "serves")
                 source = self.element_ref(d["from"], ctx, "from")
                 target = self.element_ref(d["to"], ctx, "to")
@@ -712,7 +742,7 @@ class Builder:
     def key_facts(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
         """An entity's key facts, each with its own citations."""
         for fact in d.get("facts", []):
-            fctx = self.ctx(None, ctx.file, d["id"], fact, ctx)
+            fctx = self.ctx(None, ctx.file, d["id"], fact, ctx, one_fact=True)
             self.claims.facts(node, MFG.keyFact, fact["text"], fctx, "facts", _en)
 
 

@@ -45,23 +45,40 @@ class Context:
     cite: list[dict[str, str]] = field(default_factory=list)
     basis: str = "stated"
     rationale: str | None = None
+    one_fact: bool = False  # the record states one fact, so its citations are that fact's own
+
+
+def field_cites(ctx: Context, key: str) -> tuple[list[dict[str, Any]], str]:
+    """The record citations backing field ``key``, and their scope.
+
+    Citations whose ``for`` names the field are its own; failing those, a one-fact record's
+    citations are its fact's own; otherwise the field inherits the record citations that name
+    no field (scope ``record``: nobody has checked that each states this value).
+    """
+    own = [c for c in ctx.cite if key in c.get("for", ())]
+    if own:
+        return own, "field"
+    general = [c for c in ctx.cite if "for" not in c]
+    return general, "field" if ctx.one_fact else "record"
 
 
 def claims_of(value: Any, ctx: Context, key: str) -> list[Claim]:
     """Normalise a field (plain value, list of values, or list of claims) into claims."""
+    inherited, scope = field_cites(ctx, key)
     if is_claim_list(value):
-        out = [Claim(value=c["value"], cite=c.get("cite") or ctx.cite, rank=c.get("rank", "normal"),
+        out = [Claim(value=c["value"], cite=c.get("cite") or inherited, rank=c.get("rank", "normal"),
                      reason=c.get("reason"), basis=c.get("basis", ctx.basis),
                      rationale=c.get("rationale", ctx.rationale), note=c.get("note"),
-                     scope="field" if c.get("cite") else "record")
+                     scope="field" if c.get("cite") else scope)
                for c in value]
     else:
         values = value if isinstance(value, list) else [value]
-        out = [Claim(value=v, cite=ctx.cite, basis=ctx.basis, rationale=ctx.rationale, scope="record")
+        out = [Claim(value=v, cite=inherited, basis=ctx.basis, rationale=ctx.rationale, scope=scope)
                for v in values]
     for claim in out:
         if not claim.cite:
-            raise SeedError(ctx.file, "fact has no citation: add cite to the record or the claim",
+            raise SeedError(ctx.file, "fact has no citation: add cite to the record or the claim, or name "
+                            "the field in a record citation's 'for'",
                             entity=ctx.entity, field=key)
         if claim.basis == "curated" and not claim.rationale:
             raise SeedError(ctx.file, "curated fact needs a one-line rationale",
@@ -77,9 +94,15 @@ def claims_of(value: Any, ctx: Context, key: str) -> list[Claim]:
 class ClaimWriter:
     """Adds facts with their claims and citations to a graph, deterministically."""
 
-    def __init__(self, graph: Graph, known_sources: set[str]):
+    def __init__(self, graph: Graph, known_sources: set[str], renderings: frozenset[str] | set[str] = frozenset()):
         self.graph = graph
         self.known_sources = known_sources
+        self.renderings = renderings  # sources that are a third party's rendering of another document
+
+    def mark_rendering(self, node: URIRef, cites: Sequence[dict[str, Any]]) -> None:
+        """Say that a claim or figure rests only on third parties' renderings of a document."""
+        if cites and all(c["src"] in self.renderings for c in cites):
+            self.graph.add((node, MFG.wording, URIRef(vocab("wording", "rendering"))))
 
     def citation(self, cite: dict[str, str], ctx: Context, key: str) -> URIRef:
         """The Citation node for a source id and locator (shared by all claims citing it)."""
@@ -139,3 +162,4 @@ class ClaimWriter:
         if claim.note:
             g.add((node, MFG.note, Literal(claim.note, lang="en")))
         self.cite(node, claim.cite, ctx, key)
+        self.mark_rendering(node, claim.cite)

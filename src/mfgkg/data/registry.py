@@ -43,6 +43,7 @@ FUNDING_KINDS = ("award", "annual", "offer", "ceiling", "increase", "cumulative"
 # How one figure's money relates to another's (ontology: mfg:partOf, mfg:incrementOf, mfg:supersedes, mfg:sameMoneyAs).
 MONEY_RELATIONS = ("part-of", "increment-of", "supersedes", "same-money-as")
 UNITS = {"count", "USD", "ratio"}
+RENDERINGS = ("translation", "summary", "secondary-report")
 ORGANIZATION_KINDS = ("company", "university", "national-lab", "nonprofit", "government", "association", "other")
 
 
@@ -93,8 +94,11 @@ RELATIONS = F("list", claim=False, sub={"relation": F("str", required=True, clai
                                        "to": F("slug", required=True, claim=False),
                                        "why": F("text", required=True, claim=False)})
 
+# Who gave an element its number: left out when the source numbers it, "editors" when it does not.
+NUMBERED_BY = F("str", claim=False, choices={"editors"})
 ACTION = {
     "number": F("str", required=True, claim=False),
+    "numbered_by": NUMBERED_BY,
     "label": F("str", required=True),
     "description": F("text"),
     "carried_by": F("slugs"),
@@ -103,6 +107,7 @@ ACTION = {
 }
 OBJECTIVE = {
     "number": F("str", required=True, claim=False),
+    "numbered_by": NUMBERED_BY,
     "label": F("str", required=True),
     "description": F("text"),
     "mentions_manufacturing_usa": F("bool"),
@@ -111,6 +116,7 @@ OBJECTIVE = {
 }
 GOAL = {
     "number": F("str", required=True, claim=False),
+    "numbered_by": NUMBERED_BY,
     "label": F("str", required=True),
     "description": F("text"),
     "objectives": F("list", claim=False, sub=OBJECTIVE),
@@ -187,6 +193,9 @@ TYPES: tuple[EntityType, ...] = (
         "type": F("str", claim=False, choices={"report", "web-page", "press-release", "law",
                                                  "federal-register", "fact-sheet", "news",
                                                  "dataset", "standard", "synthetic"}),
+        # A third party's translation, summary or report of another document: facts resting only on it
+        # are marked as its rendering, not the document's own wording.
+        "rendering": F("str", claim=False, choices=set(RENDERINGS)),
         "note": NOTE,
     }),
     EntityType("program", (MFG.Program,), "program", kind="program", extra="program_network", node=True,
@@ -343,6 +352,7 @@ TYPES: tuple[EntityType, ...] = (
     EntityType("peer", (MFG.PeerProgram,), "peers", kind="peer", node=True, colour="#8db600", fields={
         "id": F("slug", required=True, claim=False),
         **NAMES,
+        "alt_labels": F("strs"),
         "country": F("str", required=True, via=MFG.countryCode, to="literal"),
         "kind": F("str", claim=False),
         "facts": FACTS,

@@ -203,6 +203,11 @@ def check_mapping(item: Any, spec: dict[str, Field], file: str, entity: str) -> 
                 raise SeedError(file, "required field is missing", entity=entity, field=key)
             continue
         out[key] = check_value(item[key], fspec, file, entity, key)
+    for cite in out.get("cite", []):
+        for name in cite.get("for", ()):
+            if name not in spec or spec[name].kind == "cite":
+                raise SeedError(file, f"citation of '{cite['src']}' is 'for' '{name}', which is not a field here",
+                                entity=entity, field="cite")
     return out
 
 
@@ -303,22 +308,41 @@ def _check_plain(value: Any, spec: Field, file: str, entity: str, key: str) -> A
     raise AssertionError(f"unknown field kind {kind}")
 
 
-def check_cites(value: Any, file: str, entity: str, key: str) -> list[dict[str, str]]:
-    """Normalise citations to ``[{"src": id, "at": locator?}]``."""
+def check_cites(value: Any, file: str, entity: str, key: str) -> list[dict[str, Any]]:
+    """Normalise citations to ``[{"src": id, "at": locator?, "for": (field, ...)?}]``.
+
+    ``for`` names the fields of the record the source states; a record citation without it
+    backs every field no citation names (and says so: its claims are record-scoped).
+    """
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
         if isinstance(item, str) and SLUG.match(item):
             out.append({"src": item})
-        elif isinstance(item, dict) and isinstance(item.get("src"), str) and set(item) <= {"src", "at"}:
-            cite = {"src": item["src"]}
+        elif isinstance(item, dict) and isinstance(item.get("src"), str) and set(item) <= {"src", "at", "for"}:
+            cite: dict[str, Any] = {"src": item["src"]}
             if item.get("at") is not None:
                 cite["at"] = " ".join(str(item["at"]).split())
+            if "for" in item:
+                names = item["for"] if isinstance(item["for"], list) else [item["for"]]
+                if not names or not all(isinstance(n, str) for n in names):
+                    raise SeedError(file, f"citation of '{item['src']}': 'for' must list field names",
+                                    entity=entity, field=key)
+                cite["for"] = tuple(names)
             out.append(cite)
         else:
-            raise SeedError(file, f"bad citation {item!r}: use a source id or {{src: id, at: locator}}",
+            raise SeedError(file, f"bad citation {item!r}: use a source id or {{src: id, at: locator, for: [fields]}}",
                             entity=entity, field=key)
     return out
+
+
+def truthy_values(value: Any) -> list[Any]:
+    """A list field's values: as written, or, when written as claims, the preferred ones (else every
+    normal one), as the graph asserts them."""
+    if is_claim_list(value):
+        preferred = [c["value"] for c in value if c.get("rank") == "preferred"]
+        return preferred or [c["value"] for c in value if c.get("rank", "normal") == "normal"]
+    return list(value or [])
 
 
 def truthy(value: Any) -> Any:

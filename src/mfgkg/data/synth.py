@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mfgkg.data.registry import BY_NAME
-from mfgkg.data.seeds import Record, Seeds, load, truthy
+from mfgkg.data.seeds import Record, Seeds, load, truthy, truthy_values
 from mfgkg.errors import MfgkgError
 
 SOURCE = "synthetic-data"
@@ -43,7 +43,7 @@ class Base:
 
 
 def _base(seeds: Seeds) -> Base:
-    institutes = [(d["id"], truthy(d["sponsor"]), list(truthy(d.get("technology_areas", [])) or []))
+    institutes = [(d["id"], truthy(d["sponsor"]), truthy_values(d.get("technology_areas")))
                   for d in (r.data for r in seeds.section("institutes")) if truthy(d["status"]) == "established"]
     years = sorted({int(r.data["fiscal_year"]) for r in seeds.section("observations")})
     metrics = [(r.data["id"], r.data["unit"]) for r in seeds.section("metrics")]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 ID = PREFIXES["id"]
 RDF, RDFS, MFG = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["mfg"]
 PROV, DCTERMS, SCHEMA, SKOS = PREFIXES["prov"], PREFIXES["dcterms"], PREFIXES["schema"], PREFIXES["skos"]
+V = PREFIXES["v"]
 TYPE = RDF + "type"
 CLAIM, CITATION = MFG + "Claim", MFG + "Citation"
 # Properties a page shows elsewhere (types, title, rank in the header; citations as sources) or
@@ -118,6 +119,8 @@ class Value:
     note: str | None = None
     sources: list[Source] = field(default_factory=list)
     claim: str | None = None
+    wording: str | None = None  # the claim's own wording, overriding its property's (a third party's rendering)
+    inherited: bool = False  # the sources are the entity's, not checked to state this value
 
     @property
     def anchor(self) -> str:
@@ -261,11 +264,14 @@ class EntityPages:
                 continue
             claimed.add((predicate.value, obj))
             rank = self.one(claim, MFG + "rank")
-            basis = self.one(claim, MFG + "basis")
+            basis, wording = self.one(claim, MFG + "basis"), self.one(claim, MFG + "wording")
+            scope = self.one(claim, MFG + "citationScope")
             by_property[predicate.value].append(Value(
                 obj, self.name(rank.value) if rank else None, self.text(claim, MFG + "rankReason"),
                 self.name(basis.value) if basis else None, self.text(claim, MFG + "rationale"),
-                self.text(claim, MFG + "note"), self._sources(claim), claim))
+                self.text(claim, MFG + "note"), self._sources(claim), claim,
+                self.name(wording.value) if wording else None,
+                scope is not None and scope.value == V + "citation-scope-record"))
         for predicate, obj in self.out.get(iri, ()):
             if predicate not in HIDDEN and (predicate, obj) not in claimed:
                 by_property[predicate].append(Value(obj))
@@ -320,8 +326,8 @@ class EntityPages:
     def _value(self, value: Value, wording: str | None, root: str) -> str:
         term = value.term
         parts = [self._link(term.value, root) if term.kind == "uri" else _literal(term)]
-        if term.kind == "literal" and wording:
-            parts.append(f' <span class="wording">({_e(wording)})</span>')
+        if value.wording or (term.kind == "literal" and wording):
+            parts.append(f' <span class="wording">({_e(value.wording or wording)})</span>')
         if value.rank:
             parts.append(f' <span class="rank rank-{_e(value.rank)}">{_e(value.rank)}</span>')
         if value.basis == "curated":
@@ -330,10 +336,10 @@ class EntityPages:
             if text:
                 parts.append(f'<div class="note">{label}: {_e(text)}</div>')
         if value.sources:
-            parts.append(self._sources_html(value.sources, root))
+            parts.append(self._sources_html(value.sources, root, value.inherited))
         return "".join(parts)
 
-    def _sources_html(self, sources: list[Source], root: str) -> str:
+    def _sources_html(self, sources: list[Source], root: str, inherited: bool = False) -> str:
         items = []
         for source in sources:
             title = self._link(source.document, root)
@@ -349,7 +355,8 @@ class EntityPages:
                 line += f'; <span class="note">at: {_e(source.locator)}</span>'
             items.append(f"<li>{line}</li>")
         count = len(sources)
-        return (f'<details><summary>{count} source{"s" if count != 1 else ""}</summary>'
+        whose = " of the entity, not checked for this value" if inherited else ""
+        return (f'<details><summary>{count} source{"s" if count != 1 else ""}{whose}</summary>'
                 f'<ol class="sources">{"".join(items)}</ol></details>')
 
     def _document(self, title: str, body: list[str], root: str, alternates: str = "", kind: str | None = None) -> str:

@@ -1,0 +1,33 @@
+"""One thing, one node: a publisher, member or partner written under another entity's name is that
+entity, not a second node that a name resolver or the fact-checker could pick instead."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import select
+
+
+def _bare(name: str) -> str:
+    name = re.sub(r"\s*\([^()]*\)$", "", name)
+    return re.sub(r"^(?:U\.S\.|US|United States)\s+", "", name).casefold()
+
+
+def test_no_publisher_is_a_second_node_for_an_agency_or_institute(graph):
+    """Whole-graph property: the organizations made for publishers (those no seed file defines) share
+    no name with an agency or an institute, however the source wrote it."""
+    publishers = select(graph, """
+        SELECT ?o ?name WHERE { ?o a mfg:Organization ; rdfs:label ?name .
+                                FILTER NOT EXISTS { ?o mfg:definedIn ?file } }""")
+    named = select(graph, """
+        SELECT ?e ?name WHERE { VALUES ?class { mfg:FederalAgency mfg:Institute }
+                                ?e a ?class ; rdfs:label|skos:altLabel ?name . }""")
+    names = {_bare(name) for _, name in named}
+    assert len(publishers) > 200
+    assert [name for _, name in publishers if _bare(name) in names] == []
+
+
+def test_a_department_written_as_its_publisher_name_is_the_department(graph):
+    rows = select(graph, """
+        SELECT DISTINCT ?publisher WHERE { id:source/defense-gov-miis-pandemic dcterms:publisher ?publisher }""")
+    assert rows == [("https://w3id.org/mfgkg/id/agency/dod",)]
