@@ -323,12 +323,14 @@ def test_check_reads_an_html_file_end_to_end(tmp_path: Path):
 # ---- sources per fact --------------------------------------------------------------------------
 
 def test_sources_say_whether_they_were_cited_for_the_value_or_are_the_records(checker):
-    """LIFT's headquarters cites its sources value by value; America Makes' founding year inherits the
-    record's sources, and the finding says so rather than present them as stating the year."""
+    """A finding cites the sources of the value it compares with: LIFT's headquarters its own sources;
+    America Makes' founding year only the three of the record's six sources that state 2012."""
     [hq] = checker.check("LIFT is headquartered in Detroit, Michigan.")
     assert hq.sources and {s["scope"] for s in hq.sources if s["rank"] == "preferred"} == {"field"}
     [founded] = checker.check("America Makes was founded in 2012.")
-    assert founded.sources and {s["scope"] for s in founded.sources} == {"record"}
+    assert {s["scope"] for s in founded.sources} == {"field"}
+    assert sorted(s["url"].split("/")[2] for s in founded.sources) == ["businessjournaldaily.com", "nist.gov",
+                                                                       "www.metal-am.com"]
 
 
 def test_check_as_of_through_the_command_line(tmp_path: Path):

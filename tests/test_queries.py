@@ -43,7 +43,7 @@ def test_who_funds_what_doe(kg):
         ("CESMII", "award", "exact", 70000000, "2016"),
         ("CyManII", "funding offer", "up to", 70000000, "2019"),
     ]
-    assert len(kg.run("who-funds-what", {"agency": "DOE"}).result) == 10
+    assert len(kg.run("who-funds-what", {"agency": "DOE"}).result) == 11
 
 
 def test_who_funds_what_dod_includes_its_sub_organizations(kg):
@@ -76,7 +76,7 @@ def test_who_funds_what_by_technology(kg):
 
 def test_who_funds_what_unfiltered_lists_every_federal_figure(kg):
     result = kg.run("who-funds-what").result
-    assert len(result) == 46  # 42 of the institutes' own figures and 4 recorded on projects with their funder
+    assert len(result) == 47  # 43 of the institutes' own figures and 4 recorded on projects with their funder
     assert not {"cost share", "combined total"} & set(result.column("kind"))
     assert sum(1 for p in result.column("project") if p) == 4
 
@@ -137,6 +137,15 @@ def test_plan_structure_editions(kg):
     assert [r[1] for r in nsam] == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3"]
 
 
+def test_plan_structure_says_whose_numbers_and_words_the_2024_plan_shows(kg):
+    """The 2024 titles come only from a third party's translated summary, and S1-S6 are the editors'
+    numbers; the 2019 plan's goals are in the plan's own words and numbers."""
+    plan_2024 = rows(kg, "plan-structure", "action_number numbered_by_editors titles_wording")
+    assert plan_2024 == [(None, "", "third party's rendering")] * 2 + [
+        (f"S{n}", "action", "third party's rendering") for n in (5, 6, 1, 2, 3, 4)]
+    assert set(rows(kg, "plan-structure", "numbered_by_editors titles_wording", plan="2019")) == {("", "")}
+
+
 def test_objective_connections(kg):
     assert rows(kg, "objective-connections", "objective_a_number objective_b_number link shared via") == [
         ("1.4", "1.5", "federal agency", 3, "AMMTO | DoD | DOE"),
@@ -186,6 +195,13 @@ def test_metrics_by_year_fy2022(kg):
     ]
 
 
+def test_metrics_by_year_says_which_figures_only_a_summary_of_the_report_gives(kg):
+    via = dict(rows(kg, "metrics-by-year", "fiscal_year via", metric="member organizations"))
+    assert via == {"FY2017": "third party's rendering", "FY2018": "third party's rendering",
+                   "FY2019": "third party's rendering", "FY2020": "third party's rendering", "FY2021": "",
+                   "FY2022": "third party's rendering"}
+
+
 def test_metrics_by_year_one_metric_with_disagreeing_sources(kg):
     assert rows(kg, "metrics-by-year", "fiscal_year value rank", metric="member organizations") == [
         ("FY2017", 1291, "normal"), ("FY2018", 1937, "normal"), ("FY2019", 1920, "normal"),
@@ -210,9 +226,11 @@ def test_plan_changes(kg):
 
 def test_sources_of_an_entity(kg):
     mxd = rows(kg, "sources-of", "fact issued locator", entity="id:funding/mxd-initial-federal")
-    assert mxd == [("(whole record)", "2014-02-26", "DoD has awarded $70 million"),
-                   ("(whole record)", "2014-02-23", "$70 million federal grant"),
-                   ("(whole record)", "2014-02-22", "$70 million to each of the two institutes")]
+    assert mxd == [("(whole record)", "2014-02-26", "para 1: DoD award of $70M"),
+                   ("(whole record)", "2014-02-23", "para 1: $70M federal grant"),
+                   ("(whole record)", "2014-02-22", "para 4: $70M of federal money for each of the two institutes")]
+    cited_for = rows(kg, "sources-of", "fact cited_for", entity="NIIMBL")
+    assert ("lead organization", "field") in cited_for and ("key fact", "field") in cited_for
     niimbl = rows(kg, "sources-of", "fact value rank url", entity="NIIMBL")
     lead = [r[1:] for r in niimbl if r[0] == "lead organization"]
     assert lead == [
@@ -387,6 +405,7 @@ def test_peer_programs(kg):
         ("Industrial Research Assistance Program", "IRAP", "CA"),
         ("Manufacturing Innovation Centers (China)", "MICs", "CN"),
         ("Fraunhofer-Gesellschaft", None, "DE"),
+        ("Carnot initiative", None, "FR"),
         ("Catapult centres", None, "GB"),
         ("High Value Manufacturing Catapult", "HVM Catapult", "GB"),
         ("Technoparks (South Korea)", None, "KR"),
@@ -395,7 +414,7 @@ def test_peer_programs(kg):
     assert [r[0] for r in rows(kg, "peer-programs", "program", country="gb")] == [
         "Catapult centres", "High Value Manufacturing Catapult"]
     facts = {r["program"]: r["key_facts"].split(" | ") for r in kg.run("peer-programs").result.records()}
-    assert len(facts["Fraunhofer-Gesellschaft"]) == 9
+    assert len(facts["Fraunhofer-Gesellschaft"]) == 10
 
 
 def test_institutes_by_state_and_by_year(kg):
@@ -438,6 +457,6 @@ def test_funding_ledger(kg):
                                                    ("ceiling", 60000000, "counted", 30000000, 60000000),
                                                    ("cost share", 250000000, "counted", 250000000, 250000000)]
     assert len(mxd) == 10
-    assert len(kg.run("funding-ledger").result) == 112
+    assert len(kg.run("funding-ledger").result) == 113
     assert distinct(kg, "funding-ledger", "institute", agency="DOC") == [
         "AI-focused Manufacturing USA institute", "NIIMBL", "SMART USA"]

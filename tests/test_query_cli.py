@@ -69,7 +69,7 @@ def test_json_is_an_array_of_plain_objects():
                                "metric=member organizations", "--format", "json").stdout)
     assert funding == [{"metric": "Member organizations", "fiscal_year": "FY2022", "comparator": "more than",
                         "value": 2500, "unit": "count", "scope": "Manufacturing USA network of institutes",
-                        "rank": "normal", "sources": funding[0]["sources"]}]
+                        "rank": "normal", "via": "third party's rendering", "sources": funding[0]["sources"]}]
 
 
 def test_sparql_json_follows_the_w3c_format():
@@ -103,11 +103,11 @@ def test_answer_writes_every_saved_query(tmp_path):
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "answers").iterdir())
     assert len(files) == len(SAVED) and "who-funds-what.json" in files
-    assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 46
+    assert len(json.loads((tmp_path / "answers" / "who-funds-what.json").read_text())) == 47
     said = dict(line.removeprefix("wrote ").split(" (", 1) for line in result.stdout.splitlines())
     assert said[str(tmp_path / "answers" / "institute-profile.json")] == "47 rows; institute=LIFT)"
     assert said[str(tmp_path / "answers" / "who-funds-what.json")] == (
-        "46 rows; agency=any; technology=any; institute=any)")
+        "47 rows; agency=any; technology=any; institute=any)")
     assert said[str(tmp_path / "answers" / "laws.json")] == "6 rows)"
 
 

@@ -22,7 +22,7 @@ CASES = [
     # (file, text to find, replacement, expected message)
     ("institutes-dod.yaml", "  label: Lightweight Innovations For Tomorrow\n",
      "  label: Lightweight Innovations For Tomorrow\n  label: Something Else\n",
-     "seeds/institutes-dod.yaml: malformed YAML at line 211: duplicate key 'label'"),
+     "seeds/institutes-dod.yaml: malformed YAML at line 265: duplicate key 'label'"),
     ("sources/reference.yaml", "    date: 2015\n", "    date: 2015-02-30\n",
      "seeds/sources/reference.yaml: malformed YAML: a value cannot be read (day is out of range for month); "
      "quote it if it is text"),
