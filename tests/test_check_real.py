@@ -21,9 +21,10 @@ REAL = ROOT / "tests" / "fixtures" / "check" / "real"
 # What the rules reach on the documents they were developed against (split: dev). Precision and
 # "no true document fails" are the targets; the recall floors keep what has been reached
 # (the targets, 0.8 planted and 0.6 decidable, are not reached yet: see benchmarks/check_accuracy.py).
+# The floors fell when two held-out sets, harder than the first documents, joined the development set.
 PRECISION = 0.95
-PLANTED_FLOOR = 0.48
-RECALL_FLOOR = 0.49
+PLANTED_FLOOR = 0.43
+RECALL_FLOOR = 0.42
 
 
 @pytest.fixture(scope="module")

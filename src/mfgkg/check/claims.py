@@ -67,8 +67,9 @@ KIND_WORDS = (  # what kind of money a sentence speaks of, nearest the amount
                               r"match(?:ing|ed)?|non-?federal|private|industry|state|partners?|"
                               r"consortium|members)\b", re.I)),
     ("total", re.compile(r"\b(?:total|combined|overall|in\s+all|altogether|together|portfolio|"
-                         r"public(?:\s+and\s+|-)private)\b", re.I)),
-    ("federal", re.compile(r"\b(?:federal|government|award(?:ed|s)?)\b", re.I)),
+                         r"public(?:\s+and\s+|-)private|(?:federal|government|public)\s+and\s+(?:\w+\s+)?"
+                         r"(?:private|research|industry|state|other|partner|matching)\b)", re.I)),
+    ("federal", re.compile(r"\b(?:federal|government|award(?:ed|s)?)\b(?!\s+and\b)", re.I)),
 )
 # Money that is not a commitment to the institute: rounds of project awards, contracts, dues,
 # spending, running totals. An amount with one of these words beside it is left unchecked.
@@ -83,6 +84,20 @@ FUNDER_AFTER = re.compile(r"\s*(?:(?:in|of)\s+)?(?:(?:federal|initial|base|new|a
                           r"financing)\s+)?(?:from|by|of|through)?\s*(?:the\s+)?(?:U\.S\.\s+)?", re.I)
 MONEY_VERB = re.compile(r"\b(?:award|provid|commit|invest|contribut|grant|pledg|giv|gave|allocat|dedicat|fund|"
                         r"announc|rais|add|budget|agree|obligat|cap|total|put|spen|inject|back|approv)\w*", re.I)
+# A number followed by a plural noun counts that noun ("the institutes conducted nearly 270 major,
+# collaborative ... projects"), not the metric words before it.
+COUNTS_SOMETHING_ELSE = re.compile(r"\s+(?:(?:[a-z][\w-]*|R&D),?\s+){0,7}?"
+                                   r"(?!(?:was|is|has|its|this|across|as|us|plus|less|thus|always)\b)[a-z]{3,}s\b")
+# Metric words used as a modifier of another noun ("500 education and workforce programs"); a metric
+# named by such a noun counts people only when words come between ("60,000 people joined workforce
+# programs"), not when the number stands right before it and counts the programs themselves.
+MODIFIES = re.compile(r"\s+(?:programs?|courses?|projects?|events?|activities|modules?|sessions?|initiatives?|"
+                      r"efforts?|centers?|centres?|facilities|grants?|awards?|contracts?|jobs?|curricul\w*)\b", re.I)
+# An amount that is a part of another one said next to it: "$78 million of a $106 million request".
+PART_OF = re.compile(r"\s+(?:\w+\s+)?of\s+(?:a|an|the|its)\s+(?:\w+\s+)?\$|\s+(?:for|in)\s+(?:the|its)\s+"
+                     r"(?:first|second|third|next|initial|final)\s+(?:phase|tranche|installment|round)", re.I)
+# An amount broken down into parts in brackets right after it is a total of those parts.
+BREAKDOWN = re.compile(r"(?:\s+in\s+\w+)?\s*\((?:about\s+|nearly\s+|over\s+)?\$", re.I)
 INCREMENT_AFTER = re.compile(r"\s*(?:new|more|additional|further|other|extra)\b", re.I)
 INCREMENT_BEFORE = re.compile(r"\b(?:add(?:s|ed|ing)?|another|grew\s+by|increase[ds]?\s+(?:of|by))\s+(?:\w+\s+)?$",
                               re.I)
@@ -320,7 +335,7 @@ def _metrics(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     plan = _plan(mentions)
     claims = []
     money = not institutes and (context.topic is None or bool(NETWORK_WORDS.search(sentence)))
-    for number, metric in _pairs(numbers, metrics, used, context, money=money):
+    for number, metric in _pairs(sentence, numbers, metrics, used, context, money=money):
         used.add(id(number))
         if number.comparator == "up-to" or HYPOTHETICAL.search(sentence[max(0, number.start - 80):number.start]):
             continue  # a target, a request or a proposal is not what the network is
@@ -368,7 +383,18 @@ def _scope(sentence: str, mentions: list[Mention], context: Context, counts_inst
     return None if counts_institutes else context.institute
 
 
-def _pairs(numbers: list[Quantity], metrics: list[Mention], used: set[int], context: Context,
+def _counts(sentence: str, number: Quantity, metric: Mention) -> bool:
+    """Whether ``number`` counts what ``metric`` after it names, not another noun the metric words
+    modify ("500 education and workforce programs" counts programs, not participants)."""
+    if MODIFIES.match(sentence, metric.end):
+        return False
+    noun = metric.text.split()[-1].lower()
+    counted = (metric.of("Metric") or "").rsplit("/", 1)[-1]  # the metric's id names what it counts
+    between = sentence[number.end:metric.start].split()
+    return not (MODIFIES.fullmatch(" " + noun) and noun.rstrip("s") not in counted and len(between) <= 1)
+
+
+def _pairs(sentence: str, numbers: list[Quantity], metrics: list[Mention], used: set[int], context: Context,
            money: bool) -> list[tuple[Quantity, Mention]]:
     """Numbers paired with the metric words of their unit, closest pairs first: a number usually comes
     just before what it counts ("2,500 member organizations"), sometimes just after ("members: 2,500").
@@ -380,9 +406,10 @@ def _pairs(numbers: list[Quantity], metrics: list[Mention], used: set[int], cont
         for metric in metrics:
             if number.unit != context.units.get(metric.of("Metric") or ""):
                 continue
-            if metric.start >= number.end and metric.start - number.end <= NEAR:
+            if metric.start >= number.end and metric.start - number.end <= NEAR and _counts(sentence, number, metric):
                 scored.append((metric.start - number.end, number.start, number, metric))
-            elif metric.end <= number.start and number.start - metric.end <= NEAR // 2:
+            elif metric.end <= number.start and number.start - metric.end <= NEAR // 2 \
+                    and not COUNTS_SOMETHING_ELSE.match(sentence, number.end):
                 scored.append((2 * (number.start - metric.end), number.start, number, metric))
     pairs: list[tuple[Quantity, Mention]] = []
     for _score, _start, number, metric in sorted(scored, key=lambda item: item[:2]):
@@ -433,8 +460,10 @@ def _funding(sentence: str, mentions: list[Mention], numbers: list[Quantity], us
     for i, amount in enumerate(amounts):
         used.add(id(amount))
         clause = _clause(sentence, amounts, i)
-        if MONEY_ELSEWHERE.search(clause) or REQUESTED.search(clause):
+        if MONEY_ELSEWHERE.search(clause) or REQUESTED.search(clause) or PART_OF.match(sentence, amount.end):
             continue
+        if BREAKDOWN.match(sentence, amount.end):
+            kinds[i] = (0, "total")  # "$300 million in funding ($80 million from DoD; $214M from industry)"
         owner = clause_owner(sentence, amount.start, mentions)
         if owner is None:
             continue  # money of another thing ("the photonics initiative, which came with $250 million")

@@ -32,6 +32,10 @@ DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Tt]his|America['\u2019]s|[Tt]he\s
                          r"fifth|another|other|previous|earlier|pilot|existing|last|next|sister|each|every|one|"
                          r"former)\b)[\w.'\u2019-]+\s+){0,5}?"
                          r"(?:institute|consortium|hub)\b(?!\s+(?:for|of|in)\s+[A-Z])(?!s)")
+INDEFINITE = re.compile(r"[Aa]n?\s")
+DATELINE_ONLY = re.compile(r"\(?[A-Z][A-Z.,'\s]*\)?(?:\s*\([^)]*\))?\s*[-\u2014\u2013]+")  # "WASHINGTON —", "(TNS) --"
+TO_SET_UP = re.compile(r"(?:\b(?:to|will|would)\s+(?:\w+\s+and\s+)?(?:lead|operate|manage|run|establish|create|launch|"
+                       r"form|host|house|become|anchor|be)|\b(?:as|that|when|after|because|while))$", re.I)
 SPELLED_BEFORE = re.compile(r"(?:(?!(?:The|A|An|This)\s)[A-Z](?:[\w&'\u2019]|-(?!based|led|headquartered))*\s+"
                             r"(?:(?:of|for|and|in|&)\s+)?){2,8}$")
 SPELLED_AFTER = re.compile(r"(?:\s+(?:Innovation|Manufacturing|Institute|Hub|Center|Centre|Consortium|Alliance))+")
@@ -119,12 +123,15 @@ class Gazetteer:
     @staticmethod
     def _descriptions(sentence: str, kept: list[Mention]) -> list[Mention]:
         """Descriptions of an institute that overlap no other name or reference; the places and areas
-        they hold ("a Texas-based institute") stay mentions of their own."""
+        they hold ("a Texas-based institute") stay mentions of their own. One with "a" or "an" is the
+        institute being written about only where it opens the sentence or stands in apposition; elsewhere
+        it brings in another ("Pittsburgh, which hosts an institute focused on robotics")."""
         others = [m for m in kept if m.cls not in QUALIFIERS]
         return [Mention(match.start(), match.end(), match.group(0), (("Institute", "Institute"),), reference=True,
                         description=True)
                 for match in DESCRIPTION.finditer(sentence)
-                if not any(m.start < match.end() and match.start() < m.end for m in others)]
+                if not any(m.start < match.end() and match.start() < m.end for m in others)
+                and (not INDEFINITE.match(match.group(0)) or _introduces_the_subject(sentence, match.start()))]
 
 
 def _spelled_out(sentence: str, kept: list[Mention]) -> list[Mention]:
@@ -187,3 +194,13 @@ def _alternation(table: dict[str, dict[str, str]], flags: int = 0, plural: bool 
 def _ordered(entities: dict[str, str]) -> tuple[tuple[str, str], ...]:
     rank = {cls: i for i, cls in enumerate(CLASS_ORDER)}
     return tuple(sorted(entities.items(), key=lambda item: (rank.get(item[1], len(rank)), item[0])))
+
+
+def _introduces_the_subject(sentence: str, start: int) -> bool:
+    """Whether an "a"/"an" description at ``start`` introduces what the document is about: it opens the
+    sentence or a clause (a dateline's dash aside; "announced that a new institute ..."), stands in
+    apposition after a comma, or is what someone was chosen to set up ("selected X to operate a
+    consortium", "to lead a new institute", "as a hub")."""
+    before = sentence[:start].rstrip()
+    return (not before.strip(" -(\u2014\u2013") or bool(DATELINE_ONLY.fullmatch(before)) or before.endswith(",")
+            or bool(TO_SET_UP.search(before)))
