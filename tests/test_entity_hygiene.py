@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import select
+from mfgkg.data.builder import build_graph
+from mfgkg.errors import SeedError
 
 
 def _bare(name: str) -> str:
@@ -31,3 +35,18 @@ def test_a_department_written_as_its_publisher_name_is_the_department(graph):
     rows = select(graph, """
         SELECT DISTINCT ?publisher WHERE { id:source/defense-gov-miis-pandemic dcterms:publisher ?publisher }""")
     assert rows == [("https://w3id.org/mfgkg/id/agency/dod",)]
+
+
+def test_a_state_name_as_an_organization_alias_is_refused(seed_copy):
+    """A name that is also a state's would make the resolver and the checker read the state as the
+    organization (the data once named Idaho National Laboratory "Idaho")."""
+    path = seed_copy / "seeds" / "organizations.yaml"
+    text = path.read_text()
+    find = "  - value: Idaho National Lab\n"
+    assert text.count(find) == 1
+    path.write_text(text.replace(find, "  - value: Ohio\n" + find))
+    with pytest.raises(SeedError) as error:
+        build_graph(seed_copy / "seeds", seed_copy / "ontology")
+    assert str(error.value) == ("seeds/organizations.yaml: entity 'idaho-national-laboratory': field 'alt_labels': "
+                                "the name 'Ohio' is a state's: qualify it (e.g. the full name)")
+

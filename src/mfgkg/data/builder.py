@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,8 @@ class Builder:
             self.describe(node, [URIRef(c) for c in entity_type.classes], d, ctx)
             for key, spec in entity_type.fields.items():
                 if spec.via is not None:
-                    self.fact(node, URIRef(spec.via), d, key, ctx, self.converter(spec.to or "literal", ctx, key),
+                    fctx = replace(ctx, basis="curated", rationale=spec.curated) if spec.curated else ctx
+                    self.fact(node, URIRef(spec.via), d, key, fctx, self.converter(spec.to or "literal", fctx, key),
                               single=not spec.many)
             if "facts" in entity_type.fields:
                 self.key_facts(node, d, ctx)
@@ -378,14 +379,19 @@ class Builder:
 
     def _organization_names(self) -> dict[str, URIRef]:
         """Every id, name, acronym and other name of the organizations section, case-folded, to its
-        IRI, so a member, participant or lead organization written any of those ways is one node."""
+        IRI, so a member, participant or lead organization written any of those ways is one node. A
+        state's name is refused as an organization's name: "Idaho" would match the state too."""
         names: dict[str, URIRef] = {}
+        places = {str(r.data["name"]).casefold() for r in self.seeds.section("states")}
         for rec in self.seeds.section("organizations"):
             d = rec.data
             node = self.ids["organization"][d["id"]]
             labels = [c["value"] for c in d["label"]] if isinstance(d["label"], list) else [d["label"]]
             for name in [d["id"], *labels, *(_values(d.get("acronyms"))), *(_values(d.get("alt_labels")))]:
                 key = str(name).casefold()
+                if key in places:
+                    raise SeedError(rec.file, f"the name '{name}' is a state's: qualify it (e.g. the full name)",
+                                    entity=d["id"], field="alt_labels")
                 if names.setdefault(key, node) != node:
                     raise SeedError(rec.file, f"the name '{name}' is also another organization's",
                                     entity=d["id"], field="alt_labels")

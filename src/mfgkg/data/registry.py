@@ -64,6 +64,7 @@ class Field:
     choices: frozenset[str] | None = None
     via: str | None = None
     to: str | None = None
+    curated: str | None = None  # the editors' rationale when the field is always their classification
 
     @property
     def many(self) -> bool:
@@ -72,9 +73,10 @@ class Field:
 
 
 def F(kind: str, required: bool = False, claim: bool = True, sub: dict[str, Field] | None = None,
-      choices: set[str] | None = None, via: str | None = None, to: str | None = None) -> Field:
+      choices: set[str] | None = None, via: str | None = None, to: str | None = None,
+      curated: str | None = None) -> Field:
     """Shorthand for a :class:`Field`; facts are claimable unless ``claim=False``."""
-    return Field(kind, required, claim, sub, frozenset(choices) if choices else None, via, to)
+    return Field(kind, required, claim, sub, frozenset(choices) if choices else None, via, to, curated)
 
 
 CITE = F("cite", claim=False)
@@ -230,7 +232,9 @@ TYPES: tuple[EntityType, ...] = (
         **NAMES,
         "alt_labels": F("strs"),
         "kind": F("str", required=True, choices=set(ORGANIZATION_KINDS), via=MFG.organizationKind,
-                  to="vocab:organization-kind"),
+                  to="vocab:organization-kind",
+                  curated="The editors' classification of the organization (company, university, national lab, "
+                          "nonprofit, ...) from how the cited source describes it; sources rarely state it as such."),
         "website": WEBSITE,
         **PROVENANCE,
     }),
