@@ -460,3 +460,15 @@ def test_funding_ledger(kg):
     assert len(kg.run("funding-ledger").result) == 113
     assert distinct(kg, "funding-ledger", "institute", agency="DOC") == [
         "AI-focused Manufacturing USA institute", "NIIMBL", "SMART USA"]
+
+
+def test_institutes_say_which_of_their_facts_are_disputed(kg):
+    """Property over every institute: the `disputed` column names exactly the row's facts that the
+    disagreements query lists for it, and the exact rows for the institutes with two."""
+    shown = {"sponsor", "headquarters", "founded", "lead organization"}
+    rows_ = kg.run("institutes").result.records()
+    for row in rows_:
+        listed = {r["fact"] for r in kg.run("disagreements", {"entity": row["iri"]}).result.records()}
+        assert set(filter(None, row["disputed"].split(" | "))) == listed & shown, row["institute"]
+    assert sorted((r["institute"], r["disputed"]) for r in rows_ if " | " in r["disputed"]) == [
+        ("LIFT", "headquarters | lead organization"), ("NIIMBL", "founded | lead organization")]
