@@ -144,16 +144,17 @@ def test_coverage_gaps_and_evolution(plan, funding):
 
 def test_partner_view_links_each_organization_to_exactly_its_institutes(kg, graph):
     """Property over every organization: its institutes in the partner view are exactly those it is
-    a member of or works with in one of their projects, read independently from the rdflib graph."""
+    a member of, runs, or works with in one of their projects, read independently from the rdflib graph."""
     partners = kg.to_networkx("partners")
     expected: dict[str, set[str]] = {}
-    for org, institute in graph.subject_objects(MFG.memberOf):
-        expected.setdefault(str(org), set()).add(str(institute))
+    for relation in (MFG.memberOf, MFG.operates):
+        for org, institute in graph.subject_objects(relation):
+            expected.setdefault(str(org), set()).add(str(institute))
     for project, org in graph.subject_objects(MFG.participant):
         for institute in graph.objects(project, MFG.performedBy):
             expected.setdefault(str(org), set()).add(str(institute))
     found = {n: set(partners.successors(n)) for n, d in partners.nodes(data=True) if d["type"] == "Organization"}
-    assert found == expected and len(found) == 340
+    assert found == expected and len(found) == 343
 
 
 def test_bridging_organizations_are_those_linked_to_two_or_more_institutes(kg):
@@ -161,10 +162,10 @@ def test_bridging_organizations_are_those_linked_to_two_or_more_institutes(kg):
     table = analysis.bridging_organizations(partners)
     linked = sorted(n for n, d in partners.nodes(data=True)
                     if d["type"] == "Organization" and partners.out_degree(n) >= 2)
-    assert len(table) == len(linked) == 55
+    assert len(table) == len(linked) == 56
     assert table.iloc[0][["organization", "kind", "institutes"]].tolist() == ["Lockheed Martin", "company", 6]
-    assert analysis.partner_counts(partners) == {"organizations": 340, "institutes": 18, "memberships": 267,
-                                                 "project_links": 209}
+    assert analysis.partner_counts(partners) == {"organizations": 343, "institutes": 18, "memberships": 261,
+                                                 "operators": 6, "project_links": 214}
 
 
 @pytest.mark.parametrize("view", ["funding", "plan", "partners", "all"])
@@ -185,9 +186,9 @@ def test_projections_of_the_real_graph(kg):
     funding, plan, everything = kg.to_networkx("funding"), kg.to_networkx("plan"), kg.to_networkx("all")
     assert (funding.number_of_nodes(), funding.number_of_edges()) == (51, 57)
     assert (plan.number_of_nodes(), plan.number_of_edges()) == (70, 91)
-    assert (everything.number_of_nodes(), everything.number_of_edges()) == (598, 844)
+    assert (everything.number_of_nodes(), everything.number_of_edges()) == (603, 853)
     partners = kg.to_networkx("partners")
-    assert (partners.number_of_nodes(), partners.number_of_edges()) == (358, 431)
+    assert (partners.number_of_nodes(), partners.number_of_edges()) == (361, 436)
     assert not any(source == target for source, target in everything.edges)
     lift = funding.nodes["https://w3id.org/mfgkg/id/institute/lift"]
     assert (lift["name"], lift["state"], lift["established"], lift["type"]) == ("LIFT", "Michigan", "2014",

@@ -116,7 +116,7 @@ def test_command_line_notes_on_stderr():
         "AI-focused Manufacturing USA institute", "NIIMBL", "SMART USA"]
     unmatched = run_cli("query", "institutes", "-p", "technology=photonic chips", "--format", "csv")
     assert unmatched.returncode == 0 and unmatched.stdout.strip() == (
-        "institute,name,agency,city,state,established,status,lead_organization,iri")
+        "institute,name,agency,city,state,established,status,lead_organization,disputed,iri")
     assert "did you mean 'Integrated photonics'?" in unmatched.stderr
     ambiguous = run_cli("query", "metrics-by-year", "-p", "metric=funding")
     assert ambiguous.returncode == 2 and ambiguous.stderr.startswith("error: query 'metrics-by-year': parameter "

@@ -378,26 +378,27 @@ def test_governance(kg):
 def test_bridging_organizations(kg, graph):
     assert rows(kg, "bridging-organizations", "organization institute_count", min_institutes=5) == [
         ("Lockheed Martin", 6), ("Massachusetts Institute of Technology", 5),
-        ("National Renewable Energy Laboratory", 5)]
+        ("National Renewable Energy Laboratory", 5), ("The Ohio State University", 5)]
     assert rows(kg, "bridging-organizations", "organization kind institute_count institutes", institute="LIFT",
                 kind="university") == [
         ("Massachusetts Institute of Technology", "university or college", 5,
          "AFFOA | AIM Photonics | ARM Institute | LIFT | REMADE Institute"),
-        ("The Ohio State University", "university or college", 4,
-         "ARM Institute | BioFabUSA | LIFT | REMADE Institute"),
+        ("The Ohio State University", "university or college", 5,
+         "America Makes | ARM Institute | BioFabUSA | LIFT | REMADE Institute"),
         ("Case Western Reserve University", "university or college", 3, "America Makes | LIFT | REMADE Institute"),
         ("Michigan State University", "university or college", 3,
          "IACMI - The Composites Institute | LIFT | REMADE Institute")]
-    # Property over every organization: listed exactly when it is a member of, or works in a project of,
-    # two or more institutes (read from the rdflib graph), with that count.
+    # Property over every organization: listed exactly when it is a member of, runs, or works in a
+    # project of two or more institutes (read from the rdflib graph), with that count.
     linked: dict[str, set[str]] = {}
-    for org, institute in graph.subject_objects(URIRef(MFG + "memberOf")):
-        linked.setdefault(str(org), set()).add(str(institute))
+    for relation in ("memberOf", "operates"):
+        for org, institute in graph.subject_objects(URIRef(MFG + relation)):
+            linked.setdefault(str(org), set()).add(str(institute))
     for project, org in graph.subject_objects(URIRef(MFG + "participant")):
         for institute in graph.objects(project, URIRef(MFG + "performedBy")):
             linked.setdefault(str(org), set()).add(str(institute))
     answer = {r["iri"]: r["institute_count"] for r in kg.run("bridging-organizations").result.records()}
-    assert answer == {org: len(i) for org, i in linked.items() if len(i) >= 2} and len(answer) == 55
+    assert answer == {org: len(i) for org, i in linked.items() if len(i) >= 2} and len(answer) == 56
 
 
 def test_peer_programs(kg):

@@ -327,12 +327,13 @@ def bridging_organizations(partners: nx.DiGraph) -> pd.DataFrame:
 
 
 def partner_counts(partners: nx.DiGraph) -> dict[str, int]:
-    """How many organizations, membership links, project-participation links and institutes the
-    partner view holds."""
+    """How many organizations, membership links, operators, project-participation links and
+    institutes the partner view holds."""
     edges = list(partners.edges(data=True))
     return {"organizations": len(_of_type(partners, "Organization")),
             "institutes": len(_of_type(partners, "Institute")),
             "memberships": sum("member of" in d["relation"] for _, _, d in edges),
+            "operators": sum("operates" in d["relation"] for _, _, d in edges),
             "project_links": sum("project participant" in d["relation"] for _, _, d in edges)}
 
 

@@ -224,15 +224,18 @@ def plan_graph(kg: KnowledgeGraph) -> nx.DiGraph:
 
 
 PARTNERS = """
-SELECT ?organization ?institute (COUNT(DISTINCT ?project) AS ?projects) (SAMPLE(?member) AS ?is_member) WHERE {
+SELECT ?organization ?institute (COUNT(DISTINCT ?project) AS ?projects) (SAMPLE(?member) AS ?is_member)
+       (SAMPLE(?operator) AS ?is_operator) WHERE {
   { ?organization mfg:memberOf ?institute . BIND(true AS ?member) }
+  UNION
+  { ?organization mfg:operates ?institute . BIND(true AS ?operator) }
   UNION
   { ?project mfg:participant ?organization ; mfg:performedBy ?institute }
 } GROUP BY ?organization ?institute"""
 
 
 def partner_graph(kg: KnowledgeGraph) -> nx.DiGraph:
-    """Organizations -> institutes they are members of or work with in projects."""
+    """Organizations -> institutes they are members of, run, or work with in projects."""
     import networkx as nx
 
     nodes = _nodes(kg)
@@ -240,6 +243,8 @@ def partner_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     for row in _rows(kg, PARTNERS):
         if row["is_member"]:
             _add(graph, nodes, row["organization"], row["institute"], "member of")
+        if row["is_operator"]:
+            _add(graph, nodes, row["organization"], row["institute"], "operates")
         if row["projects"]:
             _add(graph, nodes, row["organization"], row["institute"], "project participant",
                  projects=int(row["projects"]))

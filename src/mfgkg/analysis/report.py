@@ -112,7 +112,8 @@ def build(kg: KnowledgeGraph) -> Report:
         ], {"Pairs": similar, "Groups": groups}),
         Section("Who works with whom", [
             f"{partner_totals['organizations']} organizations are recorded working with "
-            f"{partner_totals['institutes']} institutes: {partner_totals['memberships']} membership links and "
+            f"{partner_totals['institutes']} institutes: {partner_totals['memberships']} membership links, "
+            f"{partner_totals['operators']} organizations that run an institute, and "
             f"{partner_totals['project_links']} project links. {len(bridging)} organizations are linked to two or "
             "more institutes"
             + (f"; the most connected, {bridging.iloc[0]['organization']}, to {bridging.iloc[0]['institutes']} "

@@ -585,12 +585,14 @@ class Builder:
         return records
 
     def memberships(self) -> None:
-        """Member organizations of institutes: the organization, and its claimed memberOf."""
+        """Member organizations of institutes: the organization, and its claimed memberOf (or operates,
+        for the organization that runs the institute)."""
         for rec in self.seeds.section("memberships"):
             d = rec.data
             ctx = self.ctx(rec, rec.file, f"{d['organization']} in {d['institute']}", d, one_fact=True)
             member = self.organization(d["organization"], ctx)
-            self.fact(member, MFG.memberOf, d, "institute", ctx, self.converter("ref:institute", ctx, "institute"))
+            relation = MFG.operates if d.get("role") == "operator" else MFG.memberOf
+            self.fact(member, relation, d, "institute", ctx, self.converter("ref:institute", ctx, "institute"))
 
     def mechanism_of(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
         """Every mechanism belongs to the program."""

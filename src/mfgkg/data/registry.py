@@ -387,6 +387,9 @@ TYPES: tuple[EntityType, ...] = (
     EntityType("membership", (), "memberships", id_field=None, hook="memberships", fields={
         "organization": F("str", required=True, claim=False),
         "institute": F("slug", required=True, via=MFG.memberOf, to="ref:institute"),
+        # "operator": the source says the organization runs the institute (leads, manages, holds its
+        # agreement): mfg:operates, not a membership.
+        "role": F("str", claim=False, choices={"member", "operator"}),
         **PROVENANCE,
     }),
     EntityType("gap", (), "gaps", id_field=None),
