@@ -473,3 +473,23 @@ def test_institutes_say_which_of_their_facts_are_disputed(kg):
         assert set(filter(None, row["disputed"].split(" | "))) == listed & shown, row["institute"]
     assert sorted((r["institute"], r["disputed"]) for r in rows_ if " | " in r["disputed"]) == [
         ("LIFT", "headquarters | lead organization"), ("NIIMBL", "founded | lead organization")]
+
+
+@pytest.mark.parametrize(("name", "params", "note"), [
+    ("peer-programs", {"country": "Germany"},
+     "no rows: nothing recorded matches country=Germany; 'mfgkg queries peer-programs' shows what the parameter "
+     "accepts"),
+    ("institutes", {"status": "active", "city": "Youngstown"},
+     "no rows: nothing recorded matches status=active and city=Youngstown together; try each filter alone"),
+])
+def test_an_empty_answer_says_why(kg, name, params, note):
+    answered = kg.run(name, params)
+    assert len(answered.result) == 0 and answered.notes[-1] == note
+
+
+def test_an_answer_built_from_a_sample_says_so(kg):
+    """Every answer of a query whose header declares what the sources leave out carries that note;
+    other answers carry none."""
+    answered = kg.run("bridging-organizations", {"min_institutes": 6})
+    assert len(answered.result) == 1 and answered.notes[-1].startswith("Memberships are a sample:")
+    assert kg.run("institutes").notes == ()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mfgkg import paths
 from mfgkg.data import cache
 from mfgkg.errors import QueryError, UnmatchedValue
-from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue
+from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue, SavedQuery
 from mfgkg.query.params import Resolver, bind
 from mfgkg.query.results import BooleanResult, GraphResult, Result
 from mfgkg.query.sparql_lexer import without_projected
@@ -34,16 +34,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Answered:
-    """A saved query's rows plus messages about the parameter values: those that matched
-    nothing (with "did you mean" suggestions) and those read by a guess (words, spelling)."""
+    """A saved query's rows plus messages: parameter values that matched nothing (with "did you
+    mean" suggestions) or were read by a guess (words, spelling), what the answer leaves out
+    because the sources do, and why an empty answer is empty."""
 
     result: Result
     unmatched: tuple[str, ...]
     readings: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return self.readings + self.unmatched
+        return self.readings + self.unmatched + self.caveats
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class KnowledgeGraph:
         if not isinstance(answer, Result):
             raise QueryError(f"query '{name}': saved queries must be SELECT queries")
         result = answer.select(saved.column_names).sort_lists(saved.lists, LIST_SEPARATOR)
-        return Answered(result, bound.unmatched, bound.readings)
+        caveats = ((saved.partial,) if saved.partial and len(result) else ()) + _why_empty(saved, params or {}, result)
+        return Answered(result, bound.unmatched, bound.readings, caveats)
 
     def run_sparql(self, text: str, limit: int | None = None, allow_service: Collection[str] = ()) -> Answer:
         """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined.
@@ -236,3 +239,15 @@ def load(
         seeds_dir, ontology_dir, root)
     return KnowledgeGraph(open_store(source, backend), catalogue)
 
+
+def _why_empty(saved: SavedQuery, params: Mapping[str, object], result: Result) -> tuple[str, ...]:
+    """Why an answer has no rows: which values it was filtered by (an empty answer is never silent)."""
+    if len(result):
+        return ()
+    given = [f"{name}={value}" for name, value in params.items() if value not in (None, "", "any")]
+    if not given:
+        return (f"no rows: the graph records nothing that '{saved.name}' lists",)
+    if len(given) > 1:
+        return (f"no rows: nothing recorded matches {' and '.join(given)} together; try each filter alone",)
+    return (f"no rows: nothing recorded matches {given[0]}; 'mfgkg queries {saved.name}' shows what the "
+            "parameter accepts",)

@@ -60,6 +60,7 @@ class SavedQuery:
     text: str
     path: Path
     lists: tuple[str, ...] = ()
+    partial: str | None = None  # what every answer leaves out because the sources do, said with each answer
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -176,7 +177,7 @@ def _from_json(fields: dict[str, Any], text: str, path: Path) -> SavedQuery:
         name=fields["name"], title=fields["title"], description=fields["description"],
         parameters=tuple(Parameter(**p) for p in fields["parameters"]),
         columns=tuple((str(c), str(d)) for c, d in fields["columns"]),
-        text=text, path=path, lists=tuple(fields["lists"]))
+        text=text, path=path, lists=tuple(fields["lists"]), partial=fields.get("partial"))
 
 
 def _parse_header(header: str, text: str, path: Path, where: str) -> SavedQuery:
@@ -188,7 +189,7 @@ def _parse_header(header: str, text: str, path: Path, where: str) -> SavedQuery:
         raise QueryError(f"{where}: header is not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(meta, dict):
         raise QueryError(f"{where}: header must be a mapping of title, description, parameters, columns")
-    unknown = set(meta) - {"title", "description", "parameters", "columns", "lists"}
+    unknown = set(meta) - {"title", "description", "parameters", "columns", "lists", "partial"}
     if unknown:
         raise QueryError(f"{where}: unknown header field(s) {', '.join(sorted(unknown))}")
     params = _field(meta, "parameters", where, dict, required=False) or {}
@@ -206,6 +207,7 @@ def _parse_header(header: str, text: str, path: Path, where: str) -> SavedQuery:
         text=text,
         path=path,
         lists=lists,
+        partial=" ".join(str(meta["partial"]).split()) if meta.get("partial") else None,
     )
     _check_projection(query, where)
     return query
