@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import select
+from conftest import ask, select
 from mfgkg.data.builder import build_graph
 from mfgkg.errors import SeedError
 
@@ -50,3 +50,16 @@ def test_a_state_name_as_an_organization_alias_is_refused(seed_copy):
     assert str(error.value) == ("seeds/organizations.yaml: entity 'idaho-national-laboratory': field 'alt_labels': "
                                 "the name 'Ohio' is a state's: qualify it (e.g. the full name)")
 
+
+
+def test_a_renamed_organization_is_one_node_with_its_former_name(graph):
+    """United Technologies Research Center became the RTX Technology Research Center: one node, the
+    former name an other name with the editors' reasoning, and its projects on that node."""
+    rows = select(graph, """
+        SELECT ?basis WHERE { ?c rdf:subject id:organization/rtx-technology-research-center ;
+                                 rdf:predicate skos:altLabel ; rdf:object "United Technologies Research Center"@en ;
+                                 mfg:basis ?basis ; mfg:rationale ?why }""")
+    assert rows == [("https://w3id.org/mfgkg/vocab/basis-curated",)]
+    assert not ask(graph, "ASK { id:organization/united-technologies-research-center ?p ?o }")
+    assert ask(graph, "ASK { ?project mfg:projectLead id:organization/rtx-technology-research-center ; "
+                      "mfg:performedBy id:institute/lift }")

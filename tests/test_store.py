@@ -54,7 +54,7 @@ def test_store_answers_every_saved_query_exactly_as_memory_does(synthetic, loade
     catalogue = Catalogue(ROOT / "queries")
     on_disk = KnowledgeGraph(open_store(loaded), catalogue)
     in_memory = KnowledgeGraph(open_store(synthetic), catalogue)
-    assert len(on_disk) == len(in_memory) > 60_000
+    assert len(on_disk) == len(in_memory) >= 60_000
     disk, memory = every_run(on_disk), every_run(in_memory)
     assert disk == memory
     assert [name for (name, run), result in disk.items() if run == "example" and not len(result)] == []
@@ -127,7 +127,7 @@ def test_load_is_all_or_nothing(tmp_path, synthetic):
     failed = mfgkg("load", str(bad), "--store", str(target))  # a failed reload leaves the old store as it was
     assert failed.returncode == 2 and len(OxigraphStore(target)) == 1
     assert mfgkg("load", str(synthetic), "--store", str(target)).returncode == 0  # a good one replaces it
-    assert len(OxigraphStore(target)) > 60_000
+    assert len(OxigraphStore(target)) >= 60_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.nt", "good.ttl", "store"]
 
 
