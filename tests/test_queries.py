@@ -493,3 +493,17 @@ def test_an_answer_built_from_a_sample_says_so(kg):
     answered = kg.run("bridging-organizations", {"min_institutes": 6})
     assert len(answered.result) == 1 and answered.notes[-1].startswith("Memberships are a sample:")
     assert kg.run("institutes").notes == ()
+
+
+def test_closed_list_parameters_resolve_names_and_say_what_they_take(kg):
+    """Roles and statuses are resolved like entities: a plural or a near spelling is read and said so;
+    a value outside the list is named with the values it takes."""
+    sponsors = kg.run("agency-roles", {"role": "sponsors"})
+    assert {r["role"] for r in sponsors.result.records()} == {"sponsor"} and len(sponsors.result) == 7
+    assert sponsors.notes == ("query 'agency-roles': parameter 'role': read 'sponsors' as 'sponsor'",)
+    active = kg.run("institutes", {"status": "active"})
+    assert len(active.result) == 0
+    assert active.notes[0] == ("query 'institutes': parameter 'status': no status matches 'active'; "
+                               "it takes 'announced', 'established'")
+    assert [r["institute"] for r in kg.run("institutes", {"status": "Announced"}).result.records()] == [
+        "AI-focused Manufacturing USA institute"]

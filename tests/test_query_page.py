@@ -75,7 +75,7 @@ def test_every_choice_binds_its_own_entity_without_a_note(kg):
             for choice in kg.describe(saved.name)["parameters"][saved.parameters.index(param)]["choices"]:
                 assert kg.standalone(saved.name, {param.name: choice["value"]}).notes == (), (saved.name, choice)
                 checked += 1
-    assert checked == 303  # agencies, institutes, states, technology areas, plans, metrics, fiscal years
+    assert checked == 310  # agencies, institutes, states, technology areas, plans, metrics, years, roles, statuses
 
 
 @pytest.mark.parametrize("name", SAVED)

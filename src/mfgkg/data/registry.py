@@ -400,6 +400,8 @@ TYPES: tuple[EntityType, ...] = (
     EntityType("action", (MFG.Action,), node=True, colour="#f99379"),
     EntityType("city", (MFG.City,), node=True, colour="#848482"),
     EntityType("fiscal-year", (MFG.FiscalYear,), parameter="fiscal-year"),
+    EntityType("status", (MFG.InstituteStatus,), parameter="status"),
+    EntityType("role-kind", (MFG.AgencyRoleKind,), parameter="role"),
     EntityType("vision", (MFG.Vision,)),
     EntityType("mission", (MFG.Mission,)),
     EntityType("wording", (MFG.Wording,)),
@@ -408,7 +410,8 @@ TYPES: tuple[EntityType, ...] = (
 )
 # Classes whose instances are vocabulary or structure, not entities: ranks, bases, schemes,
 # property kinds, and the superclass of goals, objectives and actions.
-VOCABULARY_CLASSES = (MFG.Rank, MFG.Basis, MFG.CitationScope, MFG.DerivedProperty, MFG.PlanElement, SKOS.ConceptScheme)
+VOCABULARY_CLASSES = (MFG.Rank, MFG.Basis, MFG.CitationScope, MFG.AgencyRoleKind, MFG.InstituteStatus,
+                       MFG.DerivedProperty, MFG.PlanElement, SKOS.ConceptScheme)
 
 BY_SECTION = {t.section: t for t in TYPES if t.section}
 BY_NAME = {t.name: t for t in TYPES}

@@ -29,6 +29,7 @@ ANY = Term("uri", PREFIXES["v"] + "any")
 # Parameter type -> the class (full IRI) whose instances it names; "entity": anything named.
 ENTITY_CLASSES: dict[str, str | None] = parameter_classes()
 SCALAR_TYPES = ("year", "integer", "string")
+FEW = 12  # a parameter with at most this many values lists them when a value matches none
 TYPES = (*ENTITY_CLASSES, *SCALAR_TYPES)
 
 NAMES_QUERY = """
@@ -170,6 +171,9 @@ class Resolver:
             note = None if match.how == "name" else f"{where}: read '{value}' as '{names.label(match.found[0])}'"
             return Binding(Term("uri", match.found[0]), True, note)
         hint = f"; did you mean {', '.join(repr(s) for s in match.suggestions)}?" if match.suggestions else ""
+        choices = self.choices(kind)
+        if not hint and 0 < len(choices) <= FEW:  # a short closed list: say what it takes
+            hint = f"; it takes {', '.join(repr(c.value) for c in choices)}"
         return Binding(Term("literal", value), False, f"{where}: no {kind} matches '{value}'{hint}")
 
 
