@@ -76,3 +76,14 @@ def test_a_list_field_written_as_claims_gives_the_values_the_graph_asserts():
     ranked = [{**written[0], "rank": "preferred", "reason": "r"}, {**written[1], "rank": "deprecated"}]
     assert truthy_values(ranked) == ["robotics"]
     assert truthy_values(["robotics"]) == ["robotics"] and truthy_values(None) == []
+
+
+def test_values_without_a_citation_of_their_own_only_shrink(graph):
+    """A ratchet over the whole graph: 125 of 2,697 claims still inherit their record's sources (names
+    no readable source writes, plan-2024 texts, strategy links); a change may lower the count, never
+    raise it, and every one of them says so."""
+    [(record, total)] = select(graph, """
+        SELECT (SUM(IF(?scope = v:citation-scope-record, 1, 0)) AS ?record) (COUNT(?c) AS ?total)
+        WHERE { ?c a mfg:Claim ; mfg:citationScope ?scope }""")
+    assert int(record) <= 125 and int(total) >= 2697
+    assert select(graph, "SELECT ?c WHERE { ?c a mfg:Claim FILTER NOT EXISTS { ?c mfg:citationScope ?s } }") == []
