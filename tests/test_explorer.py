@@ -198,7 +198,7 @@ def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
         acronyms = page.locator("#fact-table tbody", has=page.locator("th", has_text="acronym"))
         assert acronyms.locator("td.value").all_inner_texts() == ["ALMMII", "LIFT", "LM3I"]
         sources = group.locator("tr.preferred details")
-        assert sources.locator("summary").inner_text() == "3 sources"
+        assert sources.locator("summary").inner_text() == "4 sources"
         assert not sources.locator("a").first.is_visible()
         sources.locator("summary").click()
         assert sources.locator("a").first.get_attribute("href").startswith("http")

@@ -354,7 +354,7 @@ def test_lift_page_in_chromium(server):
         sources = rows.nth(0).locator("details ol.sources")
         assert not sources.is_visible()
         rows.nth(0).locator("summary").click()
-        assert sources.is_visible() and sources.locator("li").count() == 3
+        assert sources.is_visible() and sources.locator("li").count() == 4
         assert "Rosa Parks Blvd" in sources.inner_text()
         page.screenshot(path=str(ARTIFACTS / "entity-page-mobile.png"), full_page=False)
         page.set_viewport_size({"width": 1000, "height": 1000})
