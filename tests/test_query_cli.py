@@ -155,3 +155,17 @@ def test_malformed_query_file_is_named(seed_copy):
 def test_backends_agree_from_the_command_line():
     args = ["query", "who-funds-what", "-p", "agency=NIST", "--format", "csv"]
     assert mfgkg(*args).stdout == mfgkg(*args, "--backend", "rdflib").stdout
+
+
+def test_the_command_line_says_why_an_answer_is_empty_or_partial():
+    """Through the real entry point: the notes go to stderr, one per line, and the table to stdout."""
+    empty = mfgkg("query", "institutes", "-p", "status=active", "--format", "csv")
+    assert empty.returncode == 0 and empty.stdout.strip() == (
+        "institute,name,agency,city,state,established,status,lead_organization,disputed,iri")
+    assert empty.stderr.splitlines() == [
+        "note: query 'institutes': parameter 'status': no status matches 'active'; it takes 'announced', 'established'",
+        "note: no rows: nothing recorded matches status=active; 'mfgkg queries institutes' shows what the parameter "
+        "accepts"]
+    partial = mfgkg("query", "bridging-organizations", "-p", "min_institutes=6", "--format", "csv")
+    assert partial.returncode == 0 and len(partial.stdout.splitlines()) == 2
+    assert partial.stderr.startswith("note: Memberships are a sample:") and len(partial.stderr.splitlines()) == 1
