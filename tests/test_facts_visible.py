@@ -96,3 +96,5 @@ def test_disagreements_show_every_claim_of_every_disputed_fact(kg, graph, claims
     got = Counter((r["entity"], r["fact"], r["value"], r["rank"]) for r in kg.run("disagreements").result.records())
     assert got == expected
     assert (disputed, sum(expected.values())) == (21, 44)
+    marked = {(label(graph, s), label(graph, p)) for s, p in graph.subject_objects(MFG.disputedFact)}
+    assert len(marked) == disputed and {(e, f) for e, f, _, _ in got} == marked

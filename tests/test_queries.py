@@ -475,6 +475,23 @@ def test_institutes_say_which_of_their_facts_are_disputed(kg):
         ("LIFT", "headquarters | lead organization"), ("NIIMBL", "founded | lead organization")]
 
 
+@pytest.mark.parametrize(("name", "fact", "expected"), [
+    ("institutes-by-year", "founded", {"2014": "PowerAmerica", "2016": "BioFabUSA | NIIMBL | RAPID Manufacturing Institute",
+                                       "2020": "BioMADE | CyManII", "2025": "SMART USA"}),
+    ("institutes-by-state", "headquarters", {"New York": "AIM Photonics", "Michigan": "LIFT"}),
+])
+def test_counts_by_state_and_year_name_their_disputed_institutes(kg, name, fact, expected):
+    """Property over every row: `disputed` names exactly the row's institutes whose founding date
+    (headquarters) the disagreements query lists, so a count resting on a disputed value says so."""
+    disputed = {r["entity"] for r in kg.run("disagreements").result.records() if r["fact"] == fact}
+    label_of = {r["name"]: r["institute"] for r in kg.run("institutes").result.records()}
+    answer = kg.run(name).result.records()
+    for row in answer:
+        in_row = set(row["names"].split(" | "))
+        assert set(filter(None, row["disputed"].split(" | "))) == {label_of[n] for n in disputed} & in_row
+    assert {r.get("year") or r["state"]: r["disputed"] for r in answer if r["disputed"]} == expected
+
+
 @pytest.mark.parametrize(("name", "params", "note"), [
     ("peer-programs", {"country": "Germany"},
      "no rows: nothing recorded matches country=Germany; 'mfgkg queries peer-programs' shows what the parameter "

@@ -208,6 +208,7 @@ class Builder:
                 done.add(entity_type.hook)
         self.hierarchies()
         self.display_names()
+        self.disputes()
         return self.graph
 
     def section(self, entity_type: EntityType) -> None:
@@ -325,6 +326,19 @@ class Builder:
             name = common[0] if common else self.first_acronym.get(node) or g.value(node, RDFS.label)
             if name is not None:
                 g.add((node, MFG.displayName, name))
+
+    def disputes(self) -> None:
+        """Materialise ``mfg:disputedFact``: each (entity, property) whose claims carry more than one
+        rank, so list answers flag a disputed value without grouping every claim at query time."""
+        g = self.graph
+        ranks: dict[tuple[Node, Node], set[Node]] = {}
+        for claim, rank in g.subject_objects(MFG.rank):
+            subject, predicate = g.value(claim, RDF.subject), g.value(claim, RDF.predicate)
+            if subject is not None and predicate is not None:
+                ranks.setdefault((subject, predicate), set()).add(rank)
+        for (subject, predicate), seen in sorted(ranks.items()):
+            if len(seen) > 1:
+                g.add((subject, MFG.disputedFact, predicate))
 
     def concept_scheme(self, node: URIRef, d: dict[str, Any], ctx: Context) -> None:
         """A technology area's place in the SKOS scheme: prefLabel, narrower, top concept."""
