@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
+from mfgkg.data.namespaces import MFG as ONT
+from mfgkg.data.namespaces import entity, vocab
 from mfgkg.errors import QueryError
 from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
 
 MFG = PREFIXES["mfg"]
 
+NETWORK = "Manufacturing USA network of institutes"
 DOE = ["CESMII", "CyManII", "EPIXC", "IACMI - The Composites Institute", "PowerAmerica",
        "RAPID Manufacturing Institute", "REMADE Institute"]
 DOD = ["AFFOA", "AIM Photonics", "ARM Institute", "America Makes", "BioFabUSA", "BioMADE", "LIFT", "MxD", "NextFlex"]
@@ -30,7 +33,8 @@ def distinct(kg: KnowledgeGraph, name: str, column: str, **params: object) -> li
 TESTED = {"who-funds-what", "institutes", "institute-profile", "technology-landscape", "plan-structure",
           "objective-connections", "objective-path", "metrics-by-year", "agency-roles", "plan-changes",
           "sources-of", "plans", "disagreements", "laws", "governance", "peer-programs", "institutes-by-state",
-          "institutes-by-year", "funding-by-department", "bridging-organizations", "funding-ledger"}
+          "institutes-by-year", "funding-by-department", "bridging-organizations", "funding-ledger",
+          "membership-coverage"}
 
 
 def test_every_saved_query_is_tested(kg):
@@ -186,24 +190,31 @@ def test_objective_path(kg):
 
 
 def test_metrics_by_year_fy2022(kg):
-    assert rows(kg, "metrics-by-year", "metric comparator value unit", fiscal_year="FY2022") == [
-        ("Match / leverage ratio", "nearly", 3, "ratio"),
-        ("Member organizations", "more than", 2500, "count"),
-        ("Non-federal funding / cost share", "exact", 307000000, "U.S. dollars"),
-        ("Technical / applied R&D projects", "more than", 700, "count"),
-        ("Workforce and education participants", "more than", 106000, "count"),
+    assert rows(kg, "metrics-by-year", "metric comparator value unit scope", fiscal_year="FY2022") == [
+        ("Match / leverage ratio", "nearly", 3, "ratio", NETWORK),
+        # Institutes' own member counts sit beside the network's, each row saying its scope.
+        ("Member organizations", "exact", 141, "count", "Bioindustrial Manufacturing and Design Ecosystem"),
+        ("Member organizations", "more than", 2500, "count", NETWORK),
+        ("Member organizations", "more than", 200, "count",
+         "National Institute for Innovation in Manufacturing Biopharmaceuticals"),
+        ("Non-federal funding / cost share", "exact", 307000000, "U.S. dollars", NETWORK),
+        ("Technical / applied R&D projects", "more than", 700, "count", NETWORK),
+        ("Workforce and education participants", "more than", 106000, "count", NETWORK),
     ]
 
 
 def test_metrics_by_year_says_which_figures_only_a_summary_of_the_report_gives(kg):
-    via = dict(rows(kg, "metrics-by-year", "fiscal_year via", metric="member organizations"))
+    via = {year: how for year, how, scope in rows(kg, "metrics-by-year", "fiscal_year via scope",
+                                                  metric="member organizations") if scope == NETWORK}
     assert via == {"FY2017": "third party's rendering", "FY2018": "third party's rendering",
                    "FY2019": "third party's rendering", "FY2020": "third party's rendering", "FY2021": "",
                    "FY2022": "third party's rendering"}
 
 
 def test_metrics_by_year_one_metric_with_disagreeing_sources(kg):
-    assert rows(kg, "metrics-by-year", "fiscal_year value rank", metric="member organizations") == [
+    network = [r[:3] for r in rows(kg, "metrics-by-year", "fiscal_year value rank scope", metric="member organizations")
+               if r[3] == NETWORK]
+    assert network == [
         ("FY2017", 1291, "normal"), ("FY2018", 1937, "normal"), ("FY2019", 1920, "normal"),
         ("FY2020", 2000, "normal"), ("FY2021", 2300, "preferred"), ("FY2021", 2000, "normal"),
         ("FY2022", 2500, "normal"),
@@ -476,7 +487,8 @@ def test_institutes_say_which_of_their_facts_are_disputed(kg):
 
 
 @pytest.mark.parametrize(("name", "fact", "expected"), [
-    ("institutes-by-year", "founded", {"2014": "PowerAmerica", "2016": "BioFabUSA | NIIMBL | RAPID Manufacturing Institute",
+    ("institutes-by-year", "founded", {"2014": "PowerAmerica",
+                                       "2016": "BioFabUSA | NIIMBL | RAPID Manufacturing Institute",
                                        "2020": "BioMADE | CyManII", "2025": "SMART USA"}),
     ("institutes-by-state", "headquarters", {"New York": "AIM Photonics", "Michigan": "LIFT"}),
 ])
@@ -490,6 +502,36 @@ def test_counts_by_state_and_year_name_their_disputed_institutes(kg, name, fact,
         in_row = set(row["names"].split(" | "))
         assert set(filter(None, row["disputed"].split(" | "))) == {label_of[n] for n in disputed} & in_row
     assert {r.get("year") or r["state"]: r["disputed"] for r in answer if r["disputed"]} == expected
+
+
+def test_membership_coverage(kg, graph):
+    """Property over every institute: recorded members are exactly the organizations the graph says
+    are members, and the stated count is the latest non-deprecated one; then the exact rows."""
+    members, deprecated = URIRef(entity("metric", "member-organizations")), URIRef(vocab("rank", "deprecated"))
+    answer = kg.run("membership-coverage").result.records()
+    assert len(answer) == 19
+    for row in answer:
+        institute = URIRef(row["iri"])
+        assert row["recorded_members"] == len(set(graph.subjects(ONT.memberOf, institute))), row["institute"]
+        counts = [(int(graph.value(year, ONT.year)), int(graph.value(o, ONT.value)))
+                  for o in graph.subjects(ONT.scope, institute)
+                  if graph.value(o, ONT.metric) == members and graph.value(o, ONT.rank) != deprecated
+                  for year in [graph.value(o, ONT.fiscalYear)]]
+        assert row["stated_members"] == (max(counts)[1] if counts else None), row["institute"]
+    stated = [(r["institute"], r["recorded_members"], r["comparator"], r["stated_members"], r["fiscal_year"],
+               r["percent_recorded"]) for r in answer if r["stated_members"]]
+    assert stated == [
+        ("AIM Photonics", 12, "more than", 100, "FY2019", 12),
+        ("BioMADE", 10, "more than", 300, "FY2025", 3),
+        ("IACMI - The Composites Institute", 27, "more than", 150, "FY2019", 18),
+        ("MxD", 21, "about", 230, "FY2016", 9),
+        ("NIIMBL", 9, "more than", 200, "FY2022", 5),
+        ("REMADE Institute", 16, "exact", 167, "FY2024", 10),
+        ("SMART USA", 19, "exact", 121, "FY2026", 16),
+    ]
+    assert sum(r["recorded_members"] for r in answer) == 261
+    assert rows(kg, "membership-coverage", "institute stated_members", institute="IACMI") == [
+        ("IACMI - The Composites Institute", 150)]
 
 
 @pytest.mark.parametrize(("name", "params", "note"), [

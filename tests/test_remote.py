@@ -100,7 +100,7 @@ def test_every_saved_query_gives_the_same_rows_on_virtuoso(pushed, kg, monkeypat
             assert there.columns == here.columns
             assert there.records() == here.records(), (query.name, params)
             runs += 1
-    assert runs == 69  # 21 queries: required values, all examples, and each optional parameter alone
+    assert runs == 72  # 22 queries: required values, all examples, and each optional parameter alone
 
 
 def test_remote_cli_query_and_sparql(pushed):
