@@ -154,7 +154,7 @@ def test_partner_view_links_each_organization_to_exactly_its_institutes(kg, grap
         for institute in graph.objects(project, MFG.performedBy):
             expected.setdefault(str(org), set()).add(str(institute))
     found = {n: set(partners.successors(n)) for n, d in partners.nodes(data=True) if d["type"] == "Organization"}
-    assert found == expected and len(found) == 342
+    assert found == expected and len(found) == 344
 
 
 def test_bridging_organizations_are_those_linked_to_two_or_more_institutes(kg):
@@ -164,7 +164,7 @@ def test_bridging_organizations_are_those_linked_to_two_or_more_institutes(kg):
                     if d["type"] == "Organization" and partners.out_degree(n) >= 2)
     assert len(table) == len(linked) == 57
     assert table.iloc[0][["organization", "kind", "institutes"]].tolist() == ["Lockheed Martin", "company", 6]
-    assert analysis.partner_counts(partners) == {"organizations": 342, "institutes": 18, "memberships": 261,
+    assert analysis.partner_counts(partners) == {"organizations": 344, "institutes": 18, "memberships": 262,
                                                  "operators": 6, "project_links": 214}
 
 
@@ -186,9 +186,9 @@ def test_projections_of_the_real_graph(kg):
     funding, plan, everything = kg.to_networkx("funding"), kg.to_networkx("plan"), kg.to_networkx("all")
     assert (funding.number_of_nodes(), funding.number_of_edges()) == (51, 57)
     assert (plan.number_of_nodes(), plan.number_of_edges()) == (70, 91)
-    assert (everything.number_of_nodes(), everything.number_of_edges()) == (602, 853)
+    assert (everything.number_of_nodes(), everything.number_of_edges()) == (605, 857)
     partners = kg.to_networkx("partners")
-    assert (partners.number_of_nodes(), partners.number_of_edges()) == (360, 436)
+    assert (partners.number_of_nodes(), partners.number_of_edges()) == (362, 437)
     assert not any(source == target for source, target in everything.edges)
     lift = funding.nodes["https://w3id.org/mfgkg/id/institute/lift"]
     assert (lift["name"], lift["state"], lift["established"], lift["type"]) == ("LIFT", "Michigan", "2014",

@@ -95,7 +95,7 @@ def test_no_two_organizations_share_a_name(graph):
 def test_memberships_and_projects_are_recorded_and_sourced(graph):
     memberships = list(graph.subject_objects(MFG.memberOf))
     projects = set(graph.subjects(RDF.type, MFG.Project))
-    assert (len(memberships), len({i for _, i in memberships}), len(projects)) == (261, 18, 81)
+    assert (len(memberships), len({i for _, i in memberships}), len(projects)) == (262, 18, 81)
     cited = {(graph.value(c, RDF.subject), graph.value(c, RDF.object))
              for c in graph.subjects(RDF.predicate, MFG.memberOf) if graph.value(c, PROV.wasDerivedFrom)}
     assert set(memberships) <= cited

@@ -63,3 +63,30 @@ def test_a_renamed_organization_is_one_node_with_its_former_name(graph):
     assert not ask(graph, "ASK { id:organization/united-technologies-research-center ?p ?o }")
     assert ask(graph, "ASK { ?project mfg:projectLead id:organization/rtx-technology-research-center ; "
                       "mfg:performedBy id:institute/lift }")
+
+
+SUB_UNIT = re.compile(r"'s\b.*\b(?:division|laborator(?:y|ies)|lab|cent(?:er|re)|school|college|department)\b", re.I)
+
+
+def test_a_sub_unit_is_its_own_organization_part_of_its_parent(graph):
+    """Whole-graph property of the sub-unit policy (seeds/README.md): no organization carries a name of
+    one of its sub-units ("X's ... Laboratory") as its own, and every sub-unit is part of exactly one
+    other organization, which is not in turn part of it."""
+    names = select(graph, """
+        SELECT ?o ?name WHERE { ?o a mfg:Organization ; skos:altLabel ?name .
+                                FILTER NOT EXISTS { ?o org:subOrganizationOf ?parent } }""")
+    assert [(o, name) for o, name in names if SUB_UNIT.search(name)] == []
+    parts = select(graph, """
+        SELECT ?unit ?parent WHERE { ?unit a mfg:Organization ; org:subOrganizationOf ?parent .
+                                     ?parent a mfg:Organization .
+                                     FILTER NOT EXISTS { ?parent org:subOrganizationOf ?unit } }""")
+    assert sorted(unit.rsplit("/", 1)[-1] for unit, _ in parts) == ["ingalls-shipbuilding", "mit-csail", "ncsu-btec"]
+    assert not ask(graph, """ASK { ?unit a mfg:Organization ; org:subOrganizationOf ?a , ?b FILTER(?a != ?b) }""")
+
+
+def test_a_membership_naming_a_sub_unit_attaches_to_it(graph):
+    members = select(graph, """
+        SELECT ?unit ?institute WHERE { VALUES ?unit { id:organization/mit-csail id:organization/ncsu-btec }
+                                        ?unit mfg:memberOf ?institute }""")
+    assert sorted((u.rsplit("/", 1)[-1], i.rsplit("/", 1)[-1]) for u, i in members) == [
+        ("mit-csail", "arm"), ("ncsu-btec", "niimbl")]

@@ -54,7 +54,7 @@ def test_page_is_self_contained_with_the_locked_library(explorer):
     assert "The Cytoscape Consortium" in text  # the library's licence header travels with it
     assert f'"{version}"' in text or f"'{version}'" in text
     data = embedded(explorer)
-    assert len(data["nodes"]) == 602 and len(data["edges"]) == 853
+    assert len(data["nodes"]) == 605 and len(data["edges"]) == 857
 
 
 def test_every_node_type_has_its_own_colour():
@@ -67,8 +67,8 @@ def test_legend_names_types_in_words(explorer):
     legend = {t["type"]: t for t in embedded(explorer)["types"]}
     assert legend["Institute"]["name"] == "Manufacturing innovation institute"
     assert legend["FederalAgency"]["name"] == "Federal agency"
-    assert legend["Organization"]["count"] == 347
-    assert sum(t["count"] for t in legend.values()) == 602
+    assert legend["Organization"]["count"] == 350
+    assert sum(t["count"] for t in legend.values()) == 605
 
 
 def test_facts_are_grouped_one_row_per_value_with_every_source(kg):
@@ -150,8 +150,8 @@ def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
     with sync_playwright() as playwright:
         browser = chromium(playwright)
         page = open_page(browser, explorer, errors)
-        assert page.evaluate("cy.nodes().length") == 602
-        assert page.locator("#counts").inner_text() == "602 of 602 nodes shown"
+        assert page.evaluate("cy.nodes().length") == 605
+        assert page.locator("#counts").inner_text() == "605 of 605 nodes shown"
         labelled, overlaps = page.evaluate(OVERLAPS)
         assert labelled >= 20 and overlaps == 0
         page.screenshot(path=str(ARTIFACTS / "explorer.png"))
@@ -190,7 +190,7 @@ def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
         settle(page)
         kept = set(page.evaluate("cy.nodes().not('.faded').map((n) => n.id())"))
         neighbours = set(page.evaluate(f"cy.getElementById('{LIFT}').closedNeighborhood().nodes().map((n) => n.id())"))
-        assert kept == neighbours and len(kept) < 602
+        assert kept == neighbours and len(kept) < 605
         assert page.locator("#facts h2").inner_text() == "LIFT (Manufacturing innovation institute)"
         group = page.locator("#fact-table tbody", has=page.locator("th", has_text="headquarters"))
         assert group.locator("tr.preferred td.value").all_inner_texts() == ["Detroit, Michigan"]
@@ -210,7 +210,7 @@ def test_explorer_zoom_pan_focus_search_in_chromium(explorer):
         page.select_option("#agency", "https://w3id.org/mfgkg/id/agency/doe")
         page.uncheck("#legend input[value='City']")
         shown = int(page.locator("#counts").inner_text().split()[0])
-        assert 0 < shown < 602
+        assert 0 < shown < 605
         assert page.evaluate("cy.nodes('[type = \"City\"]').filter((n) => n.visible()).length") == 0
         browser.close()
     assert errors == []

@@ -13,7 +13,7 @@ from rdflib import Graph
 from conftest import program
 from test_cli import mfgkg as run_cli
 
-VIEWS = {"funding": (51, 57), "plan": (70, 91), "partners": (360, 436), "all": (602, 853)}
+VIEWS = {"funding": (51, 57), "plan": (70, 91), "partners": (362, 437), "all": (605, 857)}
 
 
 def edges_of(graph: nx.DiGraph) -> set[tuple[str, str]]:

@@ -59,7 +59,7 @@ def entity_types() -> list[EntityType]:
 def expected_fields(entity_type: EntityType) -> dict[str, str]:
     """Field name -> property IRI, for the fields an entity of this type is expected to carry."""
     return {name: NAME_PROPERTIES.get(name) or spec.via for name, spec in entity_type.fields.items()
-            if spec.via or name in NAME_PROPERTIES}
+            if (spec.via and spec.expected) or name in NAME_PROPERTIES}
 
 
 def _state(values: int, sources: int, ranks: int) -> str:

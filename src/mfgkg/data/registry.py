@@ -65,6 +65,7 @@ class Field:
     via: str | None = None
     to: str | None = None
     curated: str | None = None  # the editors' rationale when the field is always their classification
+    expected: bool = True  # False where the field applies to few entities, so coverage counts no gap
 
     @property
     def many(self) -> bool:
@@ -74,9 +75,9 @@ class Field:
 
 def F(kind: str, required: bool = False, claim: bool = True, sub: dict[str, Field] | None = None,
       choices: set[str] | None = None, via: str | None = None, to: str | None = None,
-      curated: str | None = None) -> Field:
+      curated: str | None = None, expected: bool = True) -> Field:
     """Shorthand for a :class:`Field`; facts are claimable unless ``claim=False``."""
-    return Field(kind, required, claim, sub, frozenset(choices) if choices else None, via, to, curated)
+    return Field(kind, required, claim, sub, frozenset(choices) if choices else None, via, to, curated, expected)
 
 
 CITE = F("cite", claim=False)
@@ -235,6 +236,8 @@ TYPES: tuple[EntityType, ...] = (
                   to="vocab:organization-kind",
                   curated="The editors' classification of the organization (company, university, national lab, "
                           "nonprofit, ...) from how the cited source describes it; sources rarely state it as such."),
+        # A sub-unit (a laboratory, centre or division) is its own organization, part of its parent.
+        "part_of": F("slug", via=ORG.subOrganizationOf, to="ref:organization", expected=False),
         "website": WEBSITE,
         **PROVENANCE,
     }),
