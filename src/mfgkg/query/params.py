@@ -2,7 +2,8 @@
 
 Entity types accept an IRI, a prefixed name (``id:agency/dod``), a label, an acronym or
 other alternative name, a notation (``US-OH`` or ``OH``), an edition year or the IRI's last
-segment, case-insensitively, and words or close spellings of those (see :mod:`mfgkg.query.names`).
+segment, case-insensitively, and words or close spellings of those (see :mod:`mfgkg.query.names`);
+a value longer than any name (``MAX_VALUE`` characters) is refused.
 The value is matched against names read from the graph and is never placed in query text; a
 value that matches nothing is bound as a plain string literal, which matches nothing, so the
 query answers with no rows and a note suggesting the closest names. ``any`` (the default of
@@ -19,7 +20,7 @@ from mfgkg.data.registry import parameter_classes
 from mfgkg.errors import QueryError
 from mfgkg.prefixes import PREFIXES
 from mfgkg.query.catalogue import SavedQuery
-from mfgkg.query.names import Names, normalise
+from mfgkg.query.names import MAX_VALUE, Names, normalise
 from mfgkg.query.results import Term
 from mfgkg.query.stores import Store
 
@@ -155,6 +156,8 @@ class Resolver:
             return Binding(_scalar(kind, value, where), True)
         if kind not in ENTITY_CLASSES:
             raise QueryError(f"{where}: unknown parameter type '{kind}' (types: {', '.join(TYPES)})")
+        if len(value) > MAX_VALUE:  # no name is this long, and matching one word by word would take long
+            raise QueryError(f"{where}: the value is {len(value)} characters long; names are at most {MAX_VALUE}")
         names = self.names(kind)
         iri = _expand(value)
         if iri is not None:

@@ -73,7 +73,8 @@ def shape(text: str) -> Shape:
         elif (token.kind == "operator" and token.text in CHAIN_OPERATORS) or keyword in CHAIN_KEYWORDS:
             operators += 1
         if keyword == "SERVICE":
-            target = next((t for t in stream[index + 1:] if t.keyword != "SILENT"), None)
+            # indexed, not sliced: a copy of the rest per SERVICE would make a run of them quadratic
+            target = next((stream[i] for i in range(index + 1, len(stream)) if stream[i].keyword != "SILENT"), None)
             services.append(_service_target(target.text if target else "", target.kind if target else "", prefixes))
     return Shape(form, deepest, operators, tuple(services))
 

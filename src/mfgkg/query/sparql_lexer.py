@@ -15,26 +15,29 @@ from dataclasses import dataclass
 from functools import cache
 
 # Any non-ASCII character counts as a name character: the grammar allows nearly all of them, and
-# one negated ASCII class compiles in a few milliseconds where the grammar's Unicode ranges take
-# tens (a cost every command that reads a saved query pays).
-_NON_ASCII = r"[^\x00-\x7F]"
-_START = rf"(?:[A-Za-z_]|{_NON_ASCII})"
-_INNER = rf"(?:[A-Za-z0-9_.-]|{_NON_ASCII})"
-_LAST = rf"(?:[A-Za-z0-9_-]|{_NON_ASCII})"
+# one range compiles in a few milliseconds where the grammar's Unicode ranges take tens (a cost
+# every command that reads a saved query pays).
+_NON_ASCII = r"\x80-\U0010FFFF"
+_START = rf"A-Za-z_{_NON_ASCII}"
+_INNER = rf"A-Za-z0-9_.\-{_NON_ASCII}"
 
 # Order matters: long strings before short ones, IRIs before the "<" operator, and the
-# two-character operators before their one-character prefixes.
+# two-character operators before their one-character prefixes. Strings, IRIs and prefixed names
+# run to a closing delimiter or a colon that may never come, so here they match only their first
+# character and the lexer reads the rest (see ``Lexer``); every other pattern matches without
+# backtracking over more than a character or two.
 _PATTERNS = (
     ("space", r"\s+"),
     ("comment", r"#[^\n\r]*"),
-    ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
-               r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""),
-    ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    ("var", rf"[?$](?:[A-Za-z0-9_]|{_NON_ASCII})+"),
+    ("string", r"['\"]"),
+    ("iri", r"<"),
+    ("var", rf"[?$][A-Za-z0-9_{_NON_ASCII}]+"),
     ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
     ("number", r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"),
-    ("name", rf"(?:{_START}{_INNER}*)?:(?:(?:[A-Za-z0-9_%:\\.-]|{_NON_ASCII})*(?:[A-Za-z0-9_%:-]|{_NON_ASCII}))?"
-             rf"|_:(?:[A-Za-z0-9_]|{_NON_ASCII})(?:{_INNER}*{_LAST})?"),
+    # A word followed by neither a name character nor a colon cannot begin a prefixed name: taken
+    # here, it skips the name reader (most words are keywords).
+    ("word", rf"[A-Za-z_][A-Za-z0-9_]*(?![{_INNER}:])"),
+    ("name", rf"[{_START}:]"),
     ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("open", r"[{(\[]"),
     ("close", r"[})\]]"),
@@ -42,11 +45,25 @@ _PATTERNS = (
     ("error", r"."),
 )
 
+# The rest of a token after its first character, each pattern matching as far as it can and then
+# stopping (it never fails): the lexer checks the closing delimiter itself.
+_STRING_BODIES = {
+    opener: re.compile(pattern, re.DOTALL)
+    for quote in "'\""
+    for opener, pattern in (
+        (quote * 3, rf"{quote * 3}(?:[^{quote}\\]|\\.|{quote}(?!{quote}{quote}))*"),
+        (quote, rf"{quote}(?:[^{quote}\\\n\r]|\\.)*"),
+    )
+}
+_IRI_BODY = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*")
+_PREFIX = re.compile(rf"(?:[{_START}][{_INNER}]*)?")
+_LOCAL = re.compile(rf"[A-Za-z0-9_%:\\.\-{_NON_ASCII}]*")
+
 
 @cache
-def _token_pattern() -> re.Pattern[str]:
-    """The lexer as one pattern, compiled on first use."""
-    return re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS), re.DOTALL)
+def _token_pattern(first: int = 0) -> re.Pattern[str]:
+    """The patterns from the ``first``-th on as one pattern, a group each, compiled on first use."""
+    return re.compile("|".join(f"({pattern})" for _, pattern in _PATTERNS[first:]), re.DOTALL)
 
 
 SKIPPED = frozenset({"space", "comment"})
@@ -54,7 +71,7 @@ SKIPPED = frozenset({"space", "comment"})
 
 @dataclass(frozen=True)
 class Token:
-    """One token: its kind (a group name above), its text and where it starts."""
+    """One token: its kind (a name in ``_PATTERNS``), its text and where it starts."""
 
     kind: str
     text: str
@@ -66,12 +83,89 @@ class Token:
         return self.text.upper() if self.kind == "word" else None
 
 
+class Lexer:
+    """Every token of one text, in time linear in its length whatever the text.
+
+    A string with no closing quote, or a run of name characters with no colon (``a.a.a.a``), is
+    not a token, so its first character becomes one and lexing goes on from the next; read again
+    from each of those starts, such a stretch would cost time quadratic in its length. Instead
+    the lexer notes where the failed read stopped: a read of the same kind starting before there
+    would stop at the same place (it joins the first read at the character after its opener), so
+    it is not made. ``read`` counts the characters every pattern matched (plus one per match
+    tried); no pattern backtracks over more than a character or two, so that is the lexer's work.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.read = 0
+        self._fails_before: dict[str, int] = {}  # opener (a quote or ":") -> reads starting earlier fail
+        self._readers = {"string": self._string, "iri": self._iri, "name": self._name}
+
+    def _match(self, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
+        found = pattern.match(self.text, pos)
+        self.read += 1 + (found.end() - pos if found else 0)
+        return found
+
+    def _body(self, pattern: re.Pattern[str], pos: int) -> int:
+        """Where ``pattern`` (one that always matches) stops reading from ``pos``."""
+        found = self._match(pattern, pos)
+        return found.end() if found else pos
+
+    def _string(self, pos: int) -> int | None:
+        """The end of the long or short string opening at ``pos``, or None if it is never closed."""
+        quote = self.text[pos]
+        for opener in (quote * 3, quote):
+            if not self.text.startswith(opener, pos) or pos < self._fails_before.get(opener, 0):
+                continue
+            stop = self._body(_STRING_BODIES[opener], pos)
+            if self.text.startswith(opener, stop):
+                return stop + len(opener)
+            self._fails_before[opener] = stop
+        return None
+
+    def _iri(self, pos: int) -> int | None:
+        """The end of the IRI opening at ``pos``, or None. IRIs hold no ``<``, so reads never overlap."""
+        stop = self._body(_IRI_BODY, pos)
+        return stop + 1 if self.text.startswith(">", stop) else None
+
+    def _name(self, pos: int) -> int | None:
+        """The end of the prefixed name (or blank node label) starting at ``pos``, or None.
+
+        Its local part may not end with ``.`` or ``\\``: those are left for the next tokens.
+        """
+        if pos < self._fails_before.get(":", 0):
+            return None
+        colon = self._body(_PREFIX, pos)
+        if not self.text.startswith(":", colon):
+            self._fails_before[":"] = colon
+            return None
+        end = self._body(_LOCAL, colon + 1)
+        while end > colon + 1 and self.text[end - 1] in ".\\":
+            end -= 1
+        return end
+
+    def _token(self, pos: int, first: int = 0) -> tuple[str, int]:
+        """The kind and end of the token at ``pos``: the first pattern from the ``first``-th on that
+        matches, a reader's kind only if its reader finds the token's end."""
+        found = self._match(_token_pattern(first), pos)  # the last pattern matches any character
+        index = first + found.lastindex - 1 if found and found.lastindex else len(_PATTERNS) - 1
+        kind = _PATTERNS[index][0]
+        reader = self._readers.get(kind)
+        stop = reader(pos) if reader else found.end() if found else pos + 1
+        return (kind, stop) if stop is not None else self._token(pos, index + 1)
+
+    def __iter__(self) -> Iterator[tuple[str, int, int]]:
+        """Each token's kind, start and end, whitespace and comments included."""
+        pos = 0
+        while pos < len(self.text):
+            kind, stop = self._token(pos)
+            yield kind, pos, stop
+            pos = stop
+
+
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of ``text`` (whitespace and comments left out)."""
-    for match in _token_pattern().finditer(text):
-        kind = match.lastgroup or "error"
-        if kind not in SKIPPED:
-            yield Token(kind, match.group(), match.start())
+    return (Token(kind, text[start:end], start) for kind, start, end in Lexer(text) if kind not in SKIPPED)
 
 
 def _select_clause(text: str) -> list[tuple[Token, int]] | None:
