@@ -1,10 +1,34 @@
-"""The errors this package raises, by layer: input files (seeds, ontology), queries, stores.
+"""The errors this package raises, by layer: input files (seeds, ontology), queries, stores; and how
+text from data is made safe to print on a terminal.
 
 Input errors name the file, entity and field at fault, so an editor can fix the file.
 Messages say what is wrong in the library's own terms, never in command-line flags.
 """
 
 from __future__ import annotations
+
+import re
+
+# C0 and C1 control characters and DEL: a terminal acts on them (ESC sequences clear the screen,
+# move the cursor, set the title; a carriage return overwrites the line) instead of showing them.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control character but those in ``keep`` written as a visible escape
+    (``\\x1b``, ``\\n``), so a value printed on a terminal is shown, never obeyed."""
+    def shown(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if char in keep else NAMED.get(char, f"\\x{ord(char):02x}")
+
+    return CONTROL.sub(shown, text)
+
+
+def one_line(message: object) -> str:
+    """``message`` as one printable line (newlines shown as ``\\n``), so a value quoted in an error
+    cannot forge a second ``error:`` line."""
+    return printable(str(message))
 
 
 class MfgkgError(Exception):

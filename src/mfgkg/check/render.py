@@ -17,6 +17,8 @@ from typing import Any
 
 from mfgkg.check import VERDICTS, Finding, sentence_verdict
 from mfgkg.check.text import unread
+from mfgkg.errors import printable
+from mfgkg.publish.markup import link, safe_url
 
 COLOURS = {"supported": "#d7f0d2", "contradicted": "#f8d0cc", "disputed": "#fde9b8", "unknown": "#e4e4e4"}
 
@@ -41,7 +43,7 @@ def summary(findings: Sequence[Finding]) -> str:
 
 
 def _sources_text(finding: Finding, limit: int = 3) -> str:
-    items = [(f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]) + _qualifier(s)
+    items = [(f"[{s['title']}]({s['url']})" if safe_url(s.get("url")) else s["title"]) + _qualifier(s)
              for s in finding.sources[:limit]]
     more = len(finding.sources) - limit
     return "; ".join(items) + (f" and {more} more" if more > 0 else "")
@@ -61,12 +63,14 @@ def _qualifier(source: dict[str, Any]) -> str:
 
 
 def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell: pipes escaped, one line, and control characters shown as escapes, since
+    the table is read on a terminal."""
+    return printable(str(text if text is not None else "").replace("|", "\\|").replace("\n", " "), keep="\t")
 
 
 def markdown(findings: Sequence[Finding], title: str) -> str:
     """A heading, the counts per verdict, and one table row per finding."""
-    lines = [f"# Fact check: {title}", "", summary(findings) + ".", ""]
+    lines = [f"# Fact check: {printable(title)}", "", summary(findings) + ".", ""]
     if findings:
         lines += ["| Verdict | Sentence | Claim as read | The graph holds | Sources |", "|---|---|---|---|---|"]
         previous = None
@@ -127,7 +131,7 @@ def _details(index: int, findings: list[Finding]) -> str:
         alternatives = "".join(
             f"<li>{html.escape(str(a['value']))} <small>({html.escape(a['rank'])}"
             f"{': ' + html.escape(a['reason']) if a.get('reason') else ''})</small></li>" for a in f.alternatives)
-        entities = ", ".join(f'<a href="{html.escape(e["iri"])}">{html.escape(e["text"])}</a>' for e in f.entities)
+        entities = ", ".join(link(e["iri"], html.escape(e["text"])) for e in f.entities)
         parts.append(
             f'<div class="finding {f.verdict}"><h3>{html.escape(f.verdict)}</h3>'
             f"<p><b>Claim as read:</b> {html.escape(f.claim)}</p>"
@@ -142,8 +146,8 @@ def _details(index: int, findings: list[Finding]) -> str:
 
 
 def _link(source: dict[str, Any]) -> str:
-    title = html.escape(source["title"])
-    return f'<a href="{html.escape(source["url"])}">{title}</a>' if source.get("url") else title
+    """The source's title, linked to its URL when that is a web address."""
+    return link(source.get("url"), html.escape(source["title"]))
 
 
 def _meta(source: dict[str, Any]) -> str:

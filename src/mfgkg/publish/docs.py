@@ -8,7 +8,6 @@ vocabularies with their concepts. Names from other vocabularies link to their sp
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
@@ -16,6 +15,7 @@ from rdflib.term import Node
 
 from mfgkg.data.builder import ONTOLOGY_FILES, parse_turtle
 from mfgkg.prefixes import PREFIXES, curie
+from mfgkg.publish.markup import escape, link
 
 KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
          OWL.AnnotationProperty: "annotation property"}
@@ -27,20 +27,26 @@ def _curie(node: Node) -> str:
     return curie(str(node))
 
 
+def _code(node: Node) -> str:
+    """The node's prefixed name as escaped code."""
+    return f"<code>{escape(_curie(node))}</code>"
+
+
 def _anchor(node: Node) -> str:
-    return _curie(node).replace(":", "-")
+    """The node's section id, escaped for an attribute."""
+    return escape(_curie(node).replace(":", "-"))
 
 
 def _link(graph: Graph, node: Node) -> str:
-    curie = html.escape(_curie(node))
+    """A link to the node's section here, to its specification when that is a web address, else its name."""
     if str(node).startswith(PREFIXES["mfg"]) and (node, RDF.type, None) in graph:
-        return f'<a href="#{_anchor(node)}"><code>{curie}</code></a>'
-    return f'<a href="{html.escape(str(node))}"><code>{curie}</code></a>'
+        return f'<a href="#{_anchor(node)}">{_code(node)}</a>'
+    return link(str(node), _code(node))
 
 
 def _text(graph: Graph, node: Node, predicate: URIRef) -> str:
     values = sorted(str(v) for v in graph.objects(node, predicate))
-    return html.escape(" ".join(values))
+    return escape(" ".join(values))
 
 
 def _links(graph: Graph, nodes: list[Node]) -> str:
@@ -64,7 +70,7 @@ def render(ontology_dir: Path) -> str:
            "dl{display:grid;grid-template-columns:10rem 1fr;gap:.2rem .8rem}</style></head><body>",
            f"<h1>{title}</h1>"]
     if ontology is not None:
-        out.append(f"<p>{_text(graph, ontology, RDFS.comment)}</p><p>Namespace <code>{html.escape(mfg)}</code>; "
+        out.append(f"<p>{_text(graph, ontology, RDFS.comment)}</p><p>Namespace <code>{escape(mfg)}</code>; "
                    f"{len(classes)} classes, {len(properties)} properties.</p>")
     out.append('<nav><h2>Contents</h2><p><a href="#classes">Classes</a> | <a href="#properties">Properties</a> | '
                '<a href="#vocabularies">Vocabularies</a></p><p>'
@@ -73,16 +79,16 @@ def render(ontology_dir: Path) -> str:
     out.append('<h2 id="classes">Classes</h2>')
     for cls in classes:
         own = [p for p in properties if (p, RDFS.domain, cls) in graph]
-        out.append(f'<section id="{_anchor(cls)}"><h3>{_text(graph, cls, RDFS.label)} <code>{_curie(cls)}</code></h3>'
+        out.append(f'<section id="{_anchor(cls)}"><h3>{_text(graph, cls, RDFS.label)} {_code(cls)}</h3>'
                    f"<p>{_text(graph, cls, RDFS.comment)}</p><dl>"
-                   f"<dt>IRI</dt><dd><code>{html.escape(str(cls))}</code></dd>"
+                   f"<dt>IRI</dt><dd><code>{escape(str(cls))}</code></dd>"
                    f"<dt>Subclass of</dt><dd>{_links(graph, list(graph.objects(cls, RDFS.subClassOf)))}</dd>"
                    f"<dt>Properties</dt><dd>{_links(graph, own)}</dd></dl></section>")
     out.append('<h2 id="properties">Properties</h2>')
     for prop in properties:
         kinds = [KINDS[k] for k in KINDS if (prop, RDF.type, k) in graph]
         traits = [CHARACTERISTICS[c] for c in CHARACTERISTICS if (prop, RDF.type, c) in graph]
-        out.append(f'<section id="{_anchor(prop)}"><h3>{_text(graph, prop, RDFS.label)} <code>{_curie(prop)}</code>'
+        out.append(f'<section id="{_anchor(prop)}"><h3>{_text(graph, prop, RDFS.label)} {_code(prop)}'
                    f"</h3><p>{_text(graph, prop, RDFS.comment)}</p><dl>"
                    f"<dt>Kind</dt><dd>{', '.join(kinds + traits)}</dd>"
                    f"<dt>Domain</dt><dd>{_links(graph, list(graph.objects(prop, RDFS.domain)))}</dd>"
@@ -92,10 +98,10 @@ def render(ontology_dir: Path) -> str:
     out.append('<h2 id="vocabularies">Controlled vocabularies</h2>')
     for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=_curie):
         concepts = sorted(graph.subjects(SKOS.inScheme, scheme), key=_curie)
-        items = "".join(f"<li><code>{_curie(c)}</code> {_text(graph, c, RDFS.label)}"
+        items = "".join(f"<li>{_code(c)} {_text(graph, c, RDFS.label)}"
                         f"{': ' + _text(graph, c, SKOS.definition) if (c, SKOS.definition, None) in graph else ''}"
                         "</li>" for c in concepts)
         out.append(f'<section id="{_anchor(scheme)}"><h3>{_text(graph, scheme, RDFS.label)} '
-                   f"<code>{_curie(scheme)}</code></h3><ul>{items}</ul></section>")
+                   f"{_code(scheme)}</h3><ul>{items}</ul></section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

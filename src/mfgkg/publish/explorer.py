@@ -11,13 +11,13 @@ property, one row per value with its rank, the sources behind a count.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from mfgkg.errors import MfgkgError
+from mfgkg.publish.markup import safe_url, script_json
 from mfgkg.publish.style import styled
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def _caption(data: dict[str, Any], limit: int = 48) -> str:
 
 def grouped_facts(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Subject -> facts grouped by property, one entry per (value, rank) with the documents cited for
-    it, each once with its locators (pages, sections).
+    it, each once with its locators (pages, sections) and whether its URL may be a link
+    (:func:`mfgkg.publish.markup.safe_url`).
 
     One claim cited by six documents is one row with "6 sources", not six rows.
     """
@@ -76,7 +77,7 @@ def grouped_facts(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
         entry["reason"] = entry["reason"] or row["reason"]
         source = next((s for s in entry["sources"] if (s["title"], s["url"]) == (row["source"], row["url"])), None)
         if source is None:
-            source = {"title": row["source"], "url": row["url"], "locators": []}
+            source = {"title": row["source"], "url": row["url"], "link": safe_url(row["url"]), "locators": []}
             entry["sources"].append(source)
         if row["locator"] and row["locator"] not in source["locators"]:
             source["locators"].append(row["locator"])
@@ -235,7 +236,5 @@ def library() -> str:
 def render(kg: KnowledgeGraph, view: str = "all") -> str:
     """The explorer page for ``view`` as one HTML document."""
     template = resources.files("mfgkg.publish").joinpath("static/explorer.html").read_text(encoding="utf-8")
-    data = json.dumps(page_data(kg, view), ensure_ascii=False, separators=(",", ":"))
-    safe = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     head, tail = template.split("/*LIBRARY*/")
-    return head + library() + tail.replace("/*GRAPH_DATA*/null", safe, 1)
+    return head + library() + tail.replace("/*GRAPH_DATA*/null", script_json(page_data(kg, view)), 1)

@@ -18,7 +18,6 @@ with the project's context).
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mfgkg.prefixes import PREFIXES, curie
+from mfgkg.publish.markup import escape as _e
+from mfgkg.publish.markup import link, safe_url
 from mfgkg.query import wire
 from mfgkg.query.results import INTEGER_TYPES, XSD, Term, Triple
 
@@ -146,10 +147,6 @@ def site_path(iri: str) -> str | None:
 def root_of(request_path: str) -> str:
     """The relative prefix from a page at ``request_path`` back to the site root (``../../``)."""
     return "../" * max(0, request_path.count("/") - 1)
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _literal(term: Term) -> str:
@@ -319,9 +316,7 @@ class EntityPages:
             return f'<a href="{_e(root + "id/" + self.entities[iri] + "/")}">{_e(self.name(iri))}</a>'
         if any(self.values(iri, p) for p in NAME_PROPERTIES):
             return f'<span title="{_e(iri)}">{_e(self.name(iri))}</span>'
-        if iri.startswith(("http://", "https://")):
-            return f'<a href="{_e(iri)}" rel="noopener">{_e(iri)}</a>'
-        return f"<code>{_e(iri)}</code>"
+        return link(iri) if safe_url(iri) else f"<code>{_e(iri)}</code>"
 
     def _value(self, value: Value, wording: str | None, root: str) -> str:
         term = value.term
@@ -349,7 +344,7 @@ class EntityPages:
             if source.issued:
                 bits.append(_e(source.issued))
             if source.url:
-                bits.append(f'<a href="{_e(source.url)}" rel="noopener">{_e(source.url)}</a>')
+                bits.append(link(source.url))
             line = ", ".join(bits)
             if source.locator:
                 line += f'; <span class="note">at: {_e(source.locator)}</span>'

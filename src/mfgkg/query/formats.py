@@ -1,5 +1,9 @@
 """Render query answers as text: table, json (records) and md here; csv, tsv and sparql-json
-(the W3C formats) and Turtle for graphs through :mod:`mfgkg.query.wire`."""
+(the W3C formats) and Turtle for graphs through :mod:`mfgkg.query.wire`.
+
+The formats people read on a terminal (table, md) show a value's control characters as escapes
+(:func:`mfgkg.errors.printable`), so a label cannot clear the screen or rewrite a line; the
+machine formats (json, csv, tsv, sparql-json, Turtle) keep every value exact."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 from collections.abc import Callable
 
 from mfgkg.choices import QUERY_FORMATS
+from mfgkg.errors import printable
 from mfgkg.query import wire
 from mfgkg.query.results import BooleanResult, GraphResult, Result, Term
 
@@ -17,9 +22,14 @@ def _cell(term: Term | None) -> str:
     return "" if term is None else term.canonical()
 
 
+def _shown(term: Term | None) -> str:
+    """A cell as a terminal shows it: one line (newlines as spaces), tabs kept, other control characters as escapes."""
+    return printable(_cell(term).replace("\n", " "), keep="\t")
+
+
 def table(result: Result, width: int | None = None) -> str:
     """Aligned columns for a terminal; cells wider than their share of ``width`` are cut with an ellipsis."""
-    cells = [[_cell(t).replace("\n", " ") for t in row] for row in result.rows]
+    cells = [[_shown(t) for t in row] for row in result.rows]
     widths = [max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(result.columns)]
     if width:
         widths = _fit(widths, [len(c) for c in result.columns], width)
@@ -54,10 +64,10 @@ def to_json(result: Result) -> str:
 
 def to_markdown(result: Result) -> str:
     def esc(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        return text.replace("\\", "\\\\").replace("|", "\\|")
 
     out = ["| " + " | ".join(result.columns) + " |", "|" + "|".join("---" for _ in result.columns) + "|"]
-    out += ["| " + " | ".join(esc(_cell(t)) for t in row) + " |" for row in result.rows]
+    out += ["| " + " | ".join(esc(_shown(t)) for t in row) + " |" for row in result.rows]
     return "\n".join(out) + "\n"
 
 

@@ -6,6 +6,10 @@ shape, constraint component and, for SPARQL-based constraints, the constraint it
 path is written as the RDF path structure copied from the shapes graph, as SHACL requires.
 ``sh:conforms`` is true only when there is no result of any severity (the command's exit code
 counts violations alone). The RDF is written by the engine (:func:`mfgkg.query.wire.write_graph`).
+
+The text report people read on a terminal is here too: one line per finding, with the control
+characters and newlines of labels and values shown as escapes (:func:`mfgkg.errors.one_line`),
+so data can neither rewrite the terminal nor forge a line of the report.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from collections.abc import Iterator
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 
+from mfgkg.errors import one_line
 from mfgkg.prefixes import PREFIXES
 from mfgkg.query import wire
 from mfgkg.query.results import Term, Triple
 from mfgkg.query.stores import RdflibStore
-from mfgkg.shapes.validate import RawResult
+from mfgkg.shapes.validate import RawResult, Report
 
 RDF_TYPE = Term("uri", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -85,3 +90,11 @@ def report_triples(results: list[RawResult], shapes: Graph) -> list[Triple]:
 def report_turtle(results: list[RawResult], shapes: Graph) -> bytes:
     """The sh:ValidationReport of ``results`` in Turtle."""
     return wire.write_graph(report_triples(results, shapes), "turtle", REPORT_PREFIXES)
+
+
+def report_text(report: Report, warnings: bool = True) -> str:
+    """The text report: a line per violation (and per warning with ``warnings``), then the counts."""
+    shown = report.findings if warnings else report.violations
+    lines = [one_line(finding.line()) for finding in shown]
+    lines.append(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    return "\n".join(lines) + "\n"
