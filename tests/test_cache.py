@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from conftest import ROOT
 from mfgkg.data import cache
 from mfgkg.data.serialize import to_ntriples
+from mfgkg.query import persistent
 from test_cli import mfgkg as run_cli
 
 DOE_ROW = "PowerAmerica,Next Generation Power Electronics Manufacturing Innovation Institute,DOE,Raleigh"
@@ -56,7 +57,9 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 def test_an_entry_is_the_graph_plus_a_manifest_written_last(tmp_path, good):
     path = cache.cached_graph(ROOT / "seeds", ROOT / "ontology", tmp_path)
     assert sorted(p.name for p in path.parent.iterdir()) == [cache.GRAPH_FILE, cache.MANIFEST, cache.STORE_DIR]
-    assert json.loads((path.parent / cache.MANIFEST).read_text()) == cache.manifest(good)
+    recorded = json.loads((path.parent / cache.MANIFEST).read_text())
+    assert recorded == cache.manifest(good, path.parent / cache.STORE_DIR)
+    assert set(recorded["store"]) >= {persistent.MARKER, "CURRENT"}  # the store is checked file by file too
     assert cache.verified(path.parent)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mfgkg import paths
 from mfgkg.data import cache
 from mfgkg.errors import QueryError, UnmatchedValue
-from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue, SavedQuery
+from mfgkg.query.catalogue import LIST_SEPARATOR, Catalogue, SavedQuery, guard
 from mfgkg.query.params import Resolver, bind
 from mfgkg.query.results import BooleanResult, GraphResult, Result
 from mfgkg.query.sparql_lexer import without_projected
@@ -142,14 +142,15 @@ class KnowledgeGraph:
 
     @property
     def checker(self) -> Checker:
-        """The fact checker over this graph (its facts read on first use by the queries in ``queries/check/``)."""
+        """The fact checker over this graph (its facts read on first use by the queries in ``queries/check/``,
+        held to the guard saved queries are held to)."""
         if self._checker is None:
             from mfgkg.check import Checker
 
             directory = self.queries.directory / "check"
             if not directory.is_dir():
                 directory = paths.queries_dir() / "check"
-            self._checker = Checker.of(lambda text: self.store.query(text).records(), directory)
+            self._checker = Checker.of(lambda text: self.store.query(guard(text, str(directory))).records(), directory)
         return self._checker
 
     def check_text(self, text: str, as_of: tuple[int, int] | None = None) -> list[Finding]:

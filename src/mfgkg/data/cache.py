@@ -2,12 +2,18 @@
 
 The key hashes every file under seeds/ and ontology/ plus this package's own source, so an
 edit to the data, the ontology or the builder gives a new key and a rebuild; anything else
-reuses the cached file. Each entry holds the graph as N-Triples, the same graph as a persistent
-Oxigraph store (which queries open read-only in milliseconds instead of loading the file), and,
-written last, a manifest (format, size, SHA-256); an entry that does not match its manifest, or
-whose store is incomplete, is rebuilt, never read. The cache lives in
-``$MFGKG_CACHE``, else ``$XDG_CACHE_HOME/mfgkg``, else ``~/.cache/mfgkg``; only the most recent
-few entries are kept.
+reuses the cached file. Each entry, a directory named by its key, holds the graph as N-Triples,
+the same graph as a persistent Oxigraph store (which queries open read-only in milliseconds
+instead of loading the file), and, written last, its manifest ``mfgkg-cache-entry.json``
+(format, the file's size and SHA-256, the SHA-256 of every file of the store). An entry that
+does not match its manifest (a file truncated, edited, missing, or not a regular file; a
+manifest unreadable or not a regular file) is rebuilt, never read; nothing that is not a regular
+file is ever opened.
+
+The cache lives in ``$MFGKG_CACHE``, else ``$XDG_CACHE_HOME/mfgkg``, else ``~/.cache/mfgkg``;
+only the most recent few entries are kept. Pruning removes only what the cache made: directories
+named by a key holding an entry manifest, and the staging directories of killed runs. Anything
+else there (a user's own folders, the saved-query headers) is never touched.
 """
 
 from __future__ import annotations
@@ -16,18 +22,24 @@ import functools
 import hashlib
 import json
 import os
+import re
+import stat
 import warnings
 from pathlib import Path
 
+from mfgkg.atomic import clean_leftovers, open_regular, read_marker, temporary_directory
 from mfgkg.query import persistent
 from mfgkg.version import __version__
 
 ENV_CACHE = "MFGKG_CACHE"
 GRAPH_FILE = "graph.nt"
 STORE_DIR = "store"
-MANIFEST = "manifest.json"
-FORMAT = 2  # of an entry's layout; a change makes older entries fail verification and rebuild
+MANIFEST = "mfgkg-cache-entry.json"
+LEGACY_MANIFEST = "manifest.json"  # of entries made by earlier versions: pruned, never read
+KIND = "mfgkg build cache entry"
+FORMAT = 3  # of an entry's layout; a change makes older entries fail verification and rebuild
 KEEP = 4
+KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 def cache_root() -> Path:
@@ -108,38 +120,60 @@ def put(ntriples: str, seeds_dir: Path, ontology_dir: Path, root: Path | None = 
         return _store(_private_root(), key, data)
 
 
-def manifest(data: bytes) -> dict[str, object]:
-    """What an entry's manifest records about its graph file."""
-    return {"format": FORMAT, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+def manifest(data: bytes, store: Path) -> dict[str, object]:
+    """What an entry's manifest records about its graph file ``data`` and its ``store`` directory."""
+    return {"kind": KIND, "format": FORMAT, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "store": _store_digests(store)}
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 of the regular file ``path``, read in pieces."""
+    digest = hashlib.sha256()
+    with open_regular(path) as fh:
+        while piece := fh.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def _store_digests(store: Path) -> dict[str, str]:
+    """SHA-256 of every file of a store that readers never change; an ``OSError`` if one is not a regular file."""
+    names = sorted(entry.name for entry in os.scandir(store) if not persistent.UNRECORDED.match(entry.name))
+    return {name: _digest(store / name) for name in names}
 
 
 def verified(entry: Path, deep: bool = True) -> bool:
-    """Whether ``entry`` holds a complete store and a graph file that matches its manifest: by
-    SHA-256 when ``deep``, else by size (for callers that read the store, not the file)."""
+    """Whether ``entry`` holds a store and a graph file that match its manifest: the store by SHA-256
+    always, the graph file by SHA-256 when ``deep``, else by size (for callers that read the store,
+    not the file)."""
     try:
-        recorded = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+        recorded = json.loads(read_marker(entry / MANIFEST).decode("utf-8"))
         if deep:
-            found = manifest((entry / GRAPH_FILE).read_bytes())
+            with open_regular(entry / GRAPH_FILE) as fh:
+                found = manifest(fh.read(), entry / STORE_DIR)
         else:
-            found = {**recorded, "format": FORMAT, "size": (entry / GRAPH_FILE).stat().st_size}
+            size = os.lstat(entry / GRAPH_FILE)
+            if not stat.S_ISREG(size.st_mode):
+                return False
+            found = {"kind": KIND, "format": FORMAT, "size": size.st_size, "sha256": recorded.get("sha256"),
+                     "store": _store_digests(entry / STORE_DIR)}
         return recorded == found and persistent.is_store(entry / STORE_DIR)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, AttributeError):
         return False
 
 
 def _store(root: Path, key: str, data: bytes) -> Path:
-    import shutil  # writing is rare; reading the cache, on every query, imports neither
-    import tempfile
+    import shutil
 
     entry = root / key
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    clean_leftovers(root)
+    staging = temporary_directory(root, key)
     try:
         (staging / GRAPH_FILE).write_bytes(data)
         persistent.create(data, staging / STORE_DIR)
-        (staging / MANIFEST).write_text(json.dumps(manifest(data)), encoding="utf-8")
-        if entry.exists() and not verified(entry):
-            shutil.rmtree(entry, ignore_errors=True)
+        (staging / MANIFEST).write_text(json.dumps(manifest(data, staging / STORE_DIR)), encoding="utf-8")
+        if os.path.lexists(entry) and not verified(entry):
+            _remove(entry)
         try:
             os.replace(staging, entry)
         except OSError:
@@ -149,6 +183,16 @@ def _store(root: Path, key: str, data: bytes) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(root)
     return entry / GRAPH_FILE
+
+
+def _remove(path: Path) -> None:
+    """Remove a damaged entry: a directory with all it holds, or whatever else is under its name."""
+    import shutil
+
+    if stat.S_ISDIR(os.lstat(path).st_mode):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink()
 
 
 @functools.cache
@@ -163,10 +207,24 @@ def _private_root() -> Path:
     return path
 
 
+def made_here(path: Path) -> bool:
+    """Whether ``path`` is an entry this cache made: a directory (not a link) named by a key,
+    holding an entry manifest (of this format or an earlier one) that is a regular file."""
+    if not KEY.match(path.name):
+        return False
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return False
+        return any(stat.S_ISREG(os.lstat(path / name).st_mode) for name in (MANIFEST, LEGACY_MANIFEST)
+                   if os.path.lexists(path / name))
+    except OSError:
+        return False
+
+
 def _prune(root: Path) -> None:
+    """Keep the ``KEEP`` newest entries; remove older ones, and nothing the cache did not make."""
     import shutil
 
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted((p for p in root.iterdir() if made_here(p)), key=lambda p: os.lstat(p).st_mtime, reverse=True)
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -3,20 +3,20 @@
 Same inputs give byte-identical files: Turtle and N-Triples are written by pyoxigraph from the
 triples sorted by their N-Triples text; JSON-LD is compacted by rdflib (pyoxigraph writes no
 context) and re-emitted with sorted keys and nodes. The graph has no blank nodes, so nothing
-depends on generated ids. All three parse back to the same graph. Files are first written next to their target and
-then renamed into place, all or nothing.
+depends on generated ids. All three parse back to the same graph. Files are written as
+:func:`mfgkg.atomic.write_atomic` writes them: beside their targets first, then renamed into place.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
+
+from mfgkg.atomic import write_atomic as write_atomic  # where the command line and exports find it
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 BASENAME = "mfgkg"
@@ -95,39 +95,12 @@ def render(graph: Graph) -> dict[str, str]:
     return {"ttl": to_turtle(graph, triples), "nt": to_ntriples(graph, triples), "jsonld": to_jsonld(graph)}
 
 
-def write_atomic(files: Mapping[Path, str | bytes | Iterable[str]]) -> None:
-    """Write several files so that either all are replaced or none is.
-
-    Each file is written to a temporary file in its target directory first; only when every
-    write succeeded are they renamed into place. Files get the usual permissions (0666 less the
-    umask), not the private ones temporary files start with. A file's content may be an iterable
-    of text pieces, written as they come, so a large file never has to be held whole in memory.
-    """
-    staged: list[tuple[str, Path]] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for target, content in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((tmp, target))
-            os.chmod(tmp, 0o666 & ~umask)
-            if isinstance(content, bytes):
-                with os.fdopen(fd, "wb") as raw:
-                    raw.write(content)
-            else:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                    fh.writelines([content] if isinstance(content, str) else content)
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
 def write_files(texts: Mapping[str, str], out_dir: Path) -> list[Path]:
-    """Write already rendered texts (keyed by suffix) as mfgkg.<suffix> into ``out_dir``."""
+    """Write already rendered texts (keyed by suffix) as mfgkg.<suffix> into ``out_dir``.
+
+    ``out_dir`` may hold other files (``build/`` does), so it is not replaced whole: each file is
+    renamed into place once all are written, and leftovers of killed runs are removed.
+    """
     files = {Path(out_dir) / f"{BASENAME}.{suffix}": text for suffix, text in texts.items()}
     write_atomic(files)
     return sorted(files)

@@ -10,19 +10,24 @@ Reading a header means loading a YAML parser, which costs more than the rest of 
 query; so each checked header is also kept, as JSON, in the build cache under a key made of
 the file's bytes and this module's and the lexer's source. An edit to either gives a new key,
 and a header is only ever read back exactly as it was checked.
+
+A saved query is held to the same guard as an ad hoc one (:mod:`mfgkg.query.query_guard`): a
+file calling ``SERVICE``, or shaped to crash the engine, is refused when it is read, whether its
+header was kept or not, since the file decides what the engine is asked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from mfgkg.atomic import read_marker, write_atomic
 from mfgkg.errors import QueryError
 from mfgkg.query.sparql_lexer import projection
 
@@ -132,15 +137,27 @@ def parse(path: Path) -> SavedQuery:
     if not NAME.match(name):
         raise QueryError(f"{where}: file name must be lowercase words joined by hyphens")
     header, text = _header(path)
+    guard(text, where)
     kept = _checked_header(header, text)
-    if kept.exists():
-        try:
-            return _from_json(json.loads(kept.read_text(encoding="utf-8")), text, path)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # unreadable: check the header again
+    try:
+        return _from_json(json.loads(read_marker(kept).decode("utf-8")), text, path)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none kept, or unreadable: check the header again
     query = _parse_header(header, text, path, where)
     _keep(kept, query)
     return query
+
+
+def guard(text: str, where: str) -> str:
+    """``text`` if an ad hoc query like it would run; else a :class:`QueryError` naming ``where``
+    (the file), for a SERVICE call, an update or a shape that crashes the engine."""
+    from mfgkg.query.query_guard import check
+
+    try:
+        check(text)
+    except QueryError as exc:
+        raise QueryError(f"{where}: {exc}") from None
+    return text
 
 
 @functools.cache
@@ -163,18 +180,14 @@ def _checked_header(header: str, text: str) -> Path:
 def _keep(kept: Path, query: SavedQuery) -> None:
     """Write a checked header for the next run, atomically; a cache that cannot be written is skipped."""
     fields = {k: v for k, v in asdict(query).items() if k not in ("text", "path")}
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_name(f".{kept.name}.{os.getpid()}")
-        partial.write_text(json.dumps(fields), encoding="utf-8")
-        os.replace(partial, kept)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomic({kept: json.dumps(fields)})
 
 
 def _from_json(fields: dict[str, Any], text: str, path: Path) -> SavedQuery:
+    """A kept header as a saved query; its name is its file's (the same text may be saved under two names)."""
     return SavedQuery(
-        name=fields["name"], title=fields["title"], description=fields["description"],
+        name=path.stem, title=fields["title"], description=fields["description"],
         parameters=tuple(Parameter(**p) for p in fields["parameters"]),
         columns=tuple((str(c), str(d)) for c, d in fields["columns"]),
         text=text, path=path, lists=tuple(fields["lists"]), partial=fields.get("partial"))

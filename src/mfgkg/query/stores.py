@@ -132,10 +132,15 @@ class OxigraphStore:
         try:
             answer = self._store.query(text, prefixes=PREFIXES, substitutions=substitutions or None,
                                        **self._dataset(dataset))
+            return self._answer(answer, limit)
         except SyntaxError as exc:
             raise _syntax_error(exc) from None
-        except RuntimeError as exc:
+        except RuntimeError as exc:  # also while reading the answer: solutions are computed as they are read
             raise QueryError(f"query failed: {exc}") from None
+
+    def _answer(self, answer: Any, limit: int | None) -> Answer:
+        """An Oxigraph answer as a store-independent result."""
+        ox = self._ox
         if isinstance(answer, ox.QueryBoolean):
             return BooleanResult(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
