@@ -37,7 +37,7 @@ def test_derived_links_are_marked_and_carry_no_claims(graph):
     derived = set(graph.subjects(RDF.type, MFG.DerivedProperty))
     assert derived == {MFG.withinAgency, MFG.withinArea, MFG.displayName, MFG.payer, MFG.payingDepartment,
                        MFG.ledgerStatus, MFG.ledgerReason, MFG.lowerAmount, MFG.upperAmount, MFG.approximate,
-                       MFG.ledgerYear, MFG.yearBasis}
+                       MFG.ledgerYear, MFG.yearBasis, MFG.disputedFact}
     claimed = {graph.value(c, RDF.predicate) for c in graph.subjects(RDF.type, MFG.Claim)}
     assert not derived & claimed
 

@@ -40,16 +40,20 @@ class Base:
     institutes: list[tuple[str, str, list[str]]]
     fiscal_years: list[int]
     metrics: list[tuple[str, str]]
+    observed: frozenset[tuple[str, int, str]]  # (institute, year, metric) the real seeds already give
 
 
 def _base(seeds: Seeds) -> Base:
     institutes = [(d["id"], truthy(d["sponsor"]), truthy_values(d.get("technology_areas")))
                   for d in (r.data for r in seeds.section("institutes")) if truthy(d["status"]) == "established"]
-    years = sorted({int(r.data["fiscal_year"]) for r in seeds.section("observations")})
+    # The network's reporting years (institutes' own member counts reach back further, one a year at most).
+    years = sorted({int(r.data["fiscal_year"]) for r in seeds.section("observations") if r.data["scope"] == "network"})
     metrics = [(r.data["id"], r.data["unit"]) for r in seeds.section("metrics")]
     if not institutes or not years or not metrics:
         raise MfgkgError(f"{seeds.root}: no established institutes, fiscal years or metrics to grow from")
-    return Base(sorted(institutes), years, sorted(metrics))
+    observed = frozenset((d["scope"], int(d["fiscal_year"]), d["metric"])
+                         for d in (r.data for r in seeds.section("observations")))
+    return Base(sorted(institutes), years, sorted(metrics), observed)
 
 
 CITE = [{"src": SOURCE}]
@@ -65,7 +69,7 @@ class Generator:
         self.counters = {"organization": 0, "project": 0, "award": 0}
         self.observations = iter(
             (institute, year, metric, unit) for year in base.fiscal_years for institute, _, _ in base.institutes
-            for metric, unit in base.metrics)
+            for metric, unit in base.metrics if (institute, year, metric) not in base.observed)
 
     def organization(self) -> tuple[str, dict[str, Any]]:
         self.counters["organization"] += 1
