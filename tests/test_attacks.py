@@ -7,18 +7,28 @@ All traffic is on 127.0.0.1; servers are started and stopped by PID.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
 import json
 import random
+import re
+import select
 import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from conftest import request, start, stop
+from conftest import chromium, request, start, stop, watched_page
+from mfgkg.choices import MAX_BYTES, MAX_TRIPLES
 from mfgkg.errors import QueryError, StoreError
 from mfgkg.query.query_guard import MAX_DEPTH, MAX_OPERATORS
 from mfgkg.query.remote import RemoteStore
@@ -227,12 +237,12 @@ def test_connections_beyond_the_cap_get_503_and_idle_ones_do_not_starve_the_serv
 
 @pytest.mark.parametrize(("raw", "status"), [
     (b"GET / HTTP/9.9\r\n\r\n", b"505"),
-    (b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", b"501"),
+    (b"BREW /pot HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"501"),
     (b"GET /" + b"x" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
-    (b"GET /sparql HTTP/1.1\r\nHost: x\r\n" + b"X-Flood: y\r\n" * 200 + b"\r\n", b"431"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", b"413"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", b"400"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 2\r\n\r\n"
+    (b"GET /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Flood: y\r\n" * 200 + b"\r\n", b"431"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n", b"413"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n", b"400"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 2\r\n\r\n"
      b"\xff\xfe", b"400"),
     (b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n", b"200"),
 ])
@@ -280,6 +290,361 @@ def test_updates_are_refused_in_every_disguise(target, triples):
         status, _, body = request(target, query=text)
         assert (status, one_line(body)) == (403, "this endpoint is read-only: updates are refused"), text
     still_serving(target, triples)
+
+
+# -- the HTTP layer: slow clients, request smuggling, Host, dataset IRIs, answer size, caching -----------
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+BIG_LITERAL = ("SELECT ?x WHERE { BIND(" + "REPLACE(" * 5 + '"aaaaaaaaaa"' + ', "a", "aaaaaaaaaa")' * 5
+               + " AS ?x) }")  # one literal of 1,000,000 characters
+
+
+@pytest.fixture(scope="module")
+def strict(triples: int) -> Iterator[tuple[str, int]]:
+    """A server with short request and idle timeouts, four connection slots, one worker with a long
+    time limit, a small byte cap and one extra Host name; its URL and process id."""
+    process, url = start("--request-timeout", "1", "--idle-timeout", "3", "--max-connections", "4",
+                         "--workers", "1", "--time-limit", "120", "--max-rows", "100000",
+                         "--max-bytes", "200000", "--allow-host", "endpoint.example")
+    try:
+        yield url, process.pid
+    finally:
+        stop(process)
+
+
+def address(url: str) -> tuple[str, int]:
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    return host, int(port)
+
+
+def read_all(conn: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    received = b""
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := conn.recv(65536):
+            received += chunk
+    return received
+
+
+def exchange(url: str, raw: bytes) -> bytes:
+    """Send ``raw`` on one connection and read until the server closes it (it must: a 60 s read timeout)."""
+    with socket.create_connection(address(url), timeout=60) as conn:
+        conn.sendall(raw)
+        return read_all(conn)
+
+
+def responses(data: bytes) -> list[tuple[int, dict[str, str], bytes]]:
+    """The HTTP responses in ``data``, in order: status, headers (lower-case names) and body."""
+    found = []
+    while data:
+        head, _, data = data.partition(b"\r\n\r\n")
+        lines = head.decode("iso-8859-1").split("\r\n")
+        headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+        length = int(headers.get("content-length", "0"))
+        found.append((int(lines[0].split(" ")[1]), headers, data[:length]))
+        data = data[length:]
+    return found
+
+
+def drip(url: str, head: bytes, tail: bytes, every: float = 0.2) -> tuple[bytes, int]:
+    """Send ``head``, then ``tail`` one byte every ``every`` seconds until the server answers or closes;
+    what it sent and how many bytes of ``tail`` went out before that."""
+    with socket.create_connection(address(url), timeout=60) as conn:
+        conn.sendall(head)
+        for sent in range(len(tail)):
+            if select.select([conn], [], [], every)[0]:
+                return read_all(conn), sent
+            with contextlib.suppress(OSError):
+                conn.sendall(tail[sent:sent + 1])
+        return read_all(conn), len(tail)
+
+
+HOST = b"Host: 127.0.0.1\r\n"
+SMUGGLED = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + HOST + b"\r\n"
+DRIPS = {
+    "the request line": (b"", b"GET /sparql?query=" + b"A" * 200 + b" HTTP/1.1\r\n"),
+    "the headers": (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + HOST, b"X-Drip: " + b"d" * 200 + b"\r\n\r\n"),
+    "the body": (b"POST /sparql HTTP/1.1\r\n" + HOST + b"Content-Type: application/sparql-query\r\n"
+                 b"Content-Length: 200\r\n\r\n", b"#" * 199 + b"\n"),
+}
+
+
+@pytest.mark.parametrize("part", list(DRIPS))
+def test_a_request_dripped_byte_by_byte_gets_408_and_the_connection_closes(strict, triples, part):
+    """One deadline for the whole request, not one per read: 1 s here, where the drip would take 40 s."""
+    url, _ = strict
+    head, tail = DRIPS[part]
+    received, sent = drip(url, head, tail)
+    assert sent < len(tail)
+    [(status, headers, body)] = responses(received)
+    assert (status, headers["connection"]) == (408, "close")
+    assert one_line(body.decode()) == "the request did not arrive within 1 s"
+    still_serving(url, triples)
+
+
+def test_slow_sockets_filling_every_slot_are_dropped_and_the_server_serves_again(strict, triples):
+    url, _ = strict
+    stop_dripping = threading.Event()
+    sockets = [socket.create_connection(address(url), timeout=60) for _ in range(4)]
+
+    def slowloris(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            conn.sendall(b"GET / HTTP/1.1\r\n")
+            while not stop_dripping.wait(0.2):
+                conn.sendall(b"X")
+
+    threads = [threading.Thread(target=slowloris, args=(conn,)) for conn in sockets]
+    for thread in threads:
+        thread.start()
+    try:
+        give_up = time.monotonic() + 60
+        while (answer := request(url, query=TRIPLES))[0] == 503 and time.monotonic() < give_up:
+            time.sleep(0.2)
+        assert answer[0] == 200, answer
+        # each slow socket was cut off at its deadline (or refused, if a slot was still being freed)
+        ends = [read_all(conn)[:12] for conn in sockets]
+        assert b"HTTP/1.1 408" in ends and set(ends) <= {b"HTTP/1.1 408", b"HTTP/1.1 503"}, ends
+    finally:
+        stop_dripping.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        for conn in sockets:
+            conn.close()
+    still_serving(url, triples)
+
+
+def test_a_kept_alive_connection_that_goes_quiet_is_closed(strict, triples):
+    url, _ = strict
+    with socket.create_connection(address(url), timeout=60) as conn:
+        conn.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + HOST + b"\r\n")
+        [(status, headers, body)] = responses(read_all(conn))  # the server closes it after 3 quiet seconds
+    assert status == 200 and "connection" not in headers and json.loads(body) == {"head": {}, "boolean": True}
+    still_serving(url, triples)
+
+
+FRAMING = {
+    "Transfer-Encoding: chunked": (b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501,
+                                   "Transfer-Encoding is not supported: send the body with a Content-Length"),
+    "an obfuscated Transfer-Encoding": (b"Transfer-Encoding: xchunked\r\n\r\n", 501,
+                                        "Transfer-Encoding is not supported: send the body with a Content-Length"),
+    "Content-Length and Transfer-Encoding": (b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                                             400, "Content-Length and Transfer-Encoding together are refused"),
+    "two different Content-Lengths": (b"Content-Length: 5\r\nContent-Length: 0\r\n\r\nASK{}", 400,
+                                      "more than one Content-Length header"),
+    "two equal Content-Lengths": (b"Content-Length: 5\r\nContent-Length: 5\r\n\r\nASK{}", 400,
+                                  "more than one Content-Length header"),
+    "Content-Length: 1_0": (b"Content-Length: 1_0\r\n\r\nASK{}", 400, "Content-Length is not a number"),
+    "Content-Length: +10": (b"Content-Length: +10\r\n\r\nASK{}", 400, "Content-Length is not a number"),
+    "Content-Length: 0x5": (b"Content-Length: 0x5\r\n\r\nASK{}", 400, "Content-Length is not a number"),
+    "Content-Length: 5 5": (b"Content-Length: 5 5\r\n\r\nASK{}", 400, "Content-Length is not a number"),
+    "a space before the colon": (b"Content-Length : 5\r\n\r\nASK{}", 400,
+                                 "malformed header line (each is name: value, ended by CRLF)"),
+    "a folded Content-Length": (b"Content-Length:\r\n 5\r\n\r\nASK{}", 400,
+                                "malformed header line (each is name: value, ended by CRLF)"),
+    "a header line ended by a bare LF": (b"Content-Length: 5\n\r\nASK{}", 400,
+                                         "malformed header line (each is name: value, ended by CRLF)"),
+}
+
+
+@pytest.mark.parametrize("case", list(FRAMING))
+def test_ambiguous_framing_is_refused_and_a_smuggled_request_never_runs(target, triples, case):
+    """Each request carries a second one behind it: one answer comes back, and the connection closes."""
+    framing, status, message = FRAMING[case]
+    raw = b"POST /sparql HTTP/1.1\r\n" + HOST + b"Content-Type: application/sparql-query\r\n" + framing + SMUGGLED
+    [(got, headers, body)] = responses(exchange(target, raw))
+    assert (got, one_line(body.decode()), headers["connection"]) == (status, message, "close")
+    still_serving(target, triples)
+
+
+@pytest.mark.parametrize("method", [b"GET", b"HEAD"])
+def test_a_get_or_head_with_a_body_is_refused_so_the_body_is_never_a_request(target, triples, method):
+    raw = (method + b" /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + HOST + b"Content-Length: %d\r\n\r\n" % len(SMUGGLED)
+           + SMUGGLED)
+    [(status, headers, body)] = responses(exchange(target, raw))
+    assert (status, headers["connection"]) == (400, "close")
+    if method == b"GET":
+        assert one_line(body.decode()) == "a 'GET' request carries no body"
+    still_serving(target, triples)
+
+
+def test_well_framed_requests_on_one_connection_are_all_answered(target, triples):
+    """The strict reader still serves keep-alive and pipelining: three requests, three answers."""
+    post = (b"POST /sparql HTTP/1.1\r\n" + HOST + b"Content-Type: application/sparql-query\r\nContent-Length:  5 \r\n"
+            b"\r\nASK{}")
+    last = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n" + HOST + b"Connection: close\r\n\r\n"
+    answers = responses(exchange(target, SMUGGLED + post + last))
+    assert [(status, json.loads(body)) for status, _, body in answers] == [(200, {"head": {}, "boolean": True})] * 3
+    still_serving(target, triples)
+
+
+REFUSED = "this server does not answer to the host {} (see --allow-host)"
+
+
+@pytest.mark.parametrize(("target_path", "host", "message"), [
+    (b"/sparql", b"Host: evil.example\r\n", REFUSED.format("'evil.example'")),
+    (b"/sparql", b"Host: attacker.example:{port}\r\n", REFUSED.format("'attacker.example'")),
+    (b"/sparql", b"Host: 127.0.0.1.attacker.example\r\n", REFUSED.format("'127.0.0.1.attacker.example'")),
+    (b"http://evil.example/sparql", b"Host: 127.0.0.1\r\n", REFUSED.format("'evil.example'")),
+    (b"/sparql", b"Host: 127.0.0.1\r\nHost: evil.example\r\n", "more than one Host header"),
+    (b"/sparql", b"Host: evil.example/x\r\n", "malformed Host header 'evil.example/x'"),
+    (b"/sparql", b"", "an HTTP/1.1 request needs a Host header"),
+])
+def test_a_host_the_server_does_not_answer_to_is_refused(target, triples, target_path, host, message):
+    """DNS rebinding: a page on attacker.example resolved to 127.0.0.1 sends its own name as Host."""
+    port = str(address(target)[1]).encode()
+    raw = b"GET " + target_path + b"?query=ASK%7B%7D HTTP/1.1\r\n" + host.replace(b"{port}", port) + b"\r\n"
+    [(status, headers, body)] = responses(exchange(target, raw))
+    assert (status, one_line(body.decode()), headers["connection"]) == (400, message, "close")
+    still_serving(target, triples)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:{port}", "localhost:{port}", "LOCALHOST", "[::1]:{port}"])
+def test_the_loopback_names_are_answered_with_or_without_the_port(target, host):
+    raw = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+           .replace("{port}", str(address(target)[1])).encode())
+    assert responses(exchange(target, raw))[0][0] == 200
+
+
+def test_allow_host_adds_a_name_and_no_other(strict, triples):
+    url, _ = strict
+    for host, status in (("endpoint.example", 200), ("endpoint.example:443", 200), ("other.example", 400)):
+        raw = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        assert responses(exchange(url, raw))[0][0] == status, host
+    still_serving(url, triples)
+
+
+@pytest.mark.parametrize("key", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("value", ["not an iri", "<x>", " ", "", "http://example.org/a b", "urn:x:%zz",
+                                   "http://example.org/\u0007", "relative/path", "http://[bad/", "a:b#c#d"])
+def test_a_dataset_iri_that_is_not_one_is_refused_before_the_worker(target, triples, key, value):
+    status, _, body = request(target, query=TRIPLES, params={key: value})
+    assert status == 400
+    assert one_line(body).startswith(f"{key} ") and one_line(body).endswith(" is not an absolute IRI")
+    still_serving(target, triples)
+
+
+@pytest.mark.parametrize(("query", "accept"), [
+    (BIG_LITERAL, None),
+    ("CONSTRUCT { ?s <urn:x:copy> ?o } WHERE { ?s ?p ?o } LIMIT 20000", "application/n-triples"),
+])
+def test_an_answer_over_the_byte_cap_gets_413_and_the_worker_survives(strict, triples, query, accept):
+    url, _ = strict
+    status, _, body = request(url, query=query, accept=accept)
+    assert status == 413, body[:300]
+    assert one_line(body).endswith("bytes, over the 200,000-byte limit; narrow the query or add LIMIT")
+    still_serving(url, triples)
+
+
+def test_a_literal_too_large_for_the_writer_gets_413_not_a_dropped_connection(target, triples):
+    """Over 16 MiB in one value: the results writer's own buffer cap, reported as one line."""
+    query = BIG_LITERAL.replace(" AS ?x) }", " AS ?a) BIND(CONCAT(?a" + ", ?a" * 19 + ") AS ?x) }")
+    status, _, body = request(target, query=query)
+    assert status == 413, body[:300]
+    assert one_line(body).startswith("the answer is too large to write (")
+    still_serving(target, triples)
+
+
+def test_expect_100_continue_over_the_limit_gets_413_without_100(target, triples):
+    raw = (b"POST /sparql HTTP/1.1\r\n" + HOST + b"Content-Type: application/sparql-query\r\n"
+           b"Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n")
+    received = exchange(target, raw)
+    assert received.startswith(b"HTTP/1.1 413 ")  # the first line, so no 100 Continue came before it
+    [(status, _, body)] = responses(received)
+    assert (status, one_line(body.decode())) == (413, "request body over 1000000 bytes")
+    still_serving(target, triples)
+
+
+def test_expect_100_continue_within_the_limit_gets_100_then_the_answer(target, triples):
+    with socket.create_connection(address(target), timeout=60) as conn:
+        conn.sendall(b"POST /sparql HTTP/1.1\r\n" + HOST + b"Content-Type: application/sparql-query\r\n"
+                     b"Expect: 100-continue\r\nConnection: close\r\nContent-Length: 5\r\n\r\n")
+        assert conn.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        conn.sendall(b"ASK{}")
+        [(status, _, body)] = responses(read_all(conn))
+    assert (status, json.loads(body)) == (200, {"head": {}, "boolean": True})
+    raw = b"POST /sparql HTTP/1.1\r\n" + HOST + b"Expect: a-pony\r\nContent-Length: 0\r\n\r\n"
+    assert responses(exchange(target, raw))[0][0] == 417
+    still_serving(target, triples)
+
+
+def headers_of(url: str, **extra: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of a GET of ``url``, with 304 as an answer, not an error."""
+    req = urllib.request.Request(url, headers=extra)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+@pytest.mark.parametrize("path", ["", "id/institute/lift", "id/institute/", "queries"])
+def test_pages_carry_a_strict_policy_an_etag_and_answer_304_when_unchanged(target, triples, path):
+    status, headers, body = headers_of(target + path)
+    assert status == 200 and headers["x-content-type-options"] == "nosniff"
+    assert headers["cache-control"] == "max-age=300" and headers["etag"].startswith('"')
+    if headers["content-type"].startswith("text/html"):
+        policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+        assert policy["base-uri"] == "'none'" and policy["frame-ancestors"] == "'none'"
+        assert "unsafe" not in headers["content-security-policy"]
+        for kind, text in re.findall(rb"<(script|style)[^>]*>(.*?)</\1>", body, re.S):
+            digest = base64.b64encode(hashlib.sha256(text).digest()).decode()
+            assert f"'sha256-{digest}'" in policy[f"{kind.decode()}-src"]
+    for tag in (headers["etag"], "W/" + headers["etag"], '"other", ' + headers["etag"], "*"):
+        again, again_headers, again_body = headers_of(target + path, **{"If-None-Match": tag})
+        assert (again, again_body, again_headers["etag"]) == (304, b"", headers["etag"])
+    assert headers_of(target + path, **{"If-None-Match": '"other"'})[0] == 200
+    still_serving(target, triples)
+
+
+def test_answers_are_never_stored_and_every_answer_says_nosniff(target):
+    for url in (target + "sparql?query=ASK%7B%7D", target + "sparql", target + "nothing"):
+        _, headers, _ = headers_of(url)
+        assert headers["cache-control"] == "no-store" and "etag" not in headers, url
+        assert headers["x-content-type-options"] == "nosniff", url
+    preflight = urllib.request.Request(target + "sparql", method="OPTIONS")
+    with urllib.request.urlopen(preflight, timeout=60) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.browser
+def test_the_query_page_runs_under_its_content_security_policy(target):
+    """Chromium enforces the policy: the page lists the saved queries and runs one, with no violation."""
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        page = watched_page(browser, errors)
+        page.goto(target)
+        page.wait_for_selector("#saved option >> nth=1", state="attached")
+        page.select_option("#saved", "institutes")
+        page.wait_for_selector("#results tbody tr")
+        page.goto(target + "id/institute/lift")
+        page.wait_for_selector("h1")
+        browser.close()
+    assert errors == []
+
+
+def server_children(pid: int) -> set[str]:
+    """The process ids of a server's children (its query workers), whichever of its threads started them."""
+    return {child for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()}
+
+
+def test_a_client_that_hangs_up_has_its_query_stopped(strict, triples):
+    """The one worker gets a query that would run for the whole 120 s limit; the client hangs up, so
+    the worker is replaced at once, and the next query is answered."""
+    url, pid = strict
+    before = server_children(pid)
+    with socket.create_connection(address(url), timeout=60) as conn:
+        conn.sendall(b"GET /sparql?" + urllib.parse.urlencode({"query": SLOW}).encode() + b" HTTP/1.1\r\n"
+                     + HOST + b"\r\n")
+    give_up = time.monotonic() + 60
+    while server_children(pid) == before and time.monotonic() < give_up:
+        time.sleep(0.2)
+    assert server_children(pid) != before
+    still_serving(url, triples)
 
 
 # -- our client against hostile servers ----------------------------------------------------------------
@@ -405,6 +770,39 @@ def test_a_graph_answer_that_is_not_turtle_is_one_line():
     with (serving(answer(200, b"@prefix broken", kind="text/turtle")) as url,
           pytest.raises(StoreError, match=r": the answer is not Turtle \(")):
         RemoteStore(url, timeout=10).query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def compact_turtle(triples: int) -> bytes:
+    """Turtle that repeats one subject and predicate: about 4 bytes a triple, hundreds of bytes each once parsed."""
+    return b"<http://e/s> <http://e/p> " + b", ".join(b"%d" % i for i in range(triples)) + b" ."
+
+
+@pytest.mark.parametrize(("form", "body", "kind"), [
+    ("CONSTRUCT WHERE { ?s ?p ?o }", compact_turtle(MAX_TRIPLES + 1), "text/turtle"),
+    ("SELECT ?x WHERE { ?x ?p ?o }", b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+     + b", ".join([b'{"x": {"type": "literal", "value": "v"}}'] * (MAX_TRIPLES + 1)) + b"]}}",
+     "application/sparql-results+json"),
+])
+def test_an_answer_of_too_many_triples_or_rows_is_refused_in_one_line(form, body, kind):
+    """A hostile server's compact answer is capped by count as well as bytes (V7)."""
+    with serving(answer(200, body, kind=kind)) as url, pytest.raises(QueryError) as error:
+        RemoteStore(url, timeout=60).query(form)
+    assert str(error.value) == f"the answer has more than {MAX_TRIPLES} rows or triples; narrow the query or add LIMIT"
+
+
+def test_an_answer_over_the_byte_cap_is_refused_before_it_is_parsed():
+    def huge(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/turtle")
+        handler.end_headers()
+        chunk = b"#" * 65536 + b"\n"
+        with contextlib.suppress(OSError):
+            for _ in range(MAX_BYTES // len(chunk) + 2):
+                handler.wfile.write(chunk)
+
+    with serving(huge) as url, pytest.raises(StoreError) as error:
+        RemoteStore(url, timeout=60).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert str(error.value) == f"{url}: answer over {MAX_BYTES} bytes"
 
 
 def test_a_server_that_drips_its_answer_hits_the_total_deadline():

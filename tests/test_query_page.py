@@ -189,7 +189,7 @@ def test_every_saved_query_runs_through_its_form_with_rows(server, browser, kg):
         assert page.input_value("#query") == json.loads(bound(server, name, **saved.example_params())[2])["sparql"]
         assert page.evaluate("location.hash") == "#" + urllib.parse.urlencode({"saved": name, **fields})
         assert page.locator("#error").is_hidden() and page.locator("#notes").is_hidden()
-    assert len(counts) == 21 and min(counts.values()) >= 1, counts
+    assert len(counts) == 22 and min(counts.values()) >= 1, counts
     assert counts == {name: len(kg.run(name, kg.queries[name].example_params()).result) for name in SAVED}
     assert items["who-funds-what"]["title"] in texts(page, "#saved option")
     page.screenshot(path=str(ARTIFACTS / "query-page-saved.png"))

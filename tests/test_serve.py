@@ -164,7 +164,7 @@ def test_query_page_runs_an_example_in_chromium(server, tmp_path):
     errors: list[str] = []
     with sync_playwright() as playwright:
         browser = chromium(playwright)
-        page = watched_page(browser, errors)
+        page = watched_page(browser, errors, bypass_csp=True)  # wait_for_function evaluates strings
         page.goto(server)
         page.wait_for_function("document.querySelectorAll('#saved option').length > 1")
         page.select_option("#saved", label="Technology landscape")

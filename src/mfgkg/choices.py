@@ -22,3 +22,8 @@ RDF_FORMATS = ("turtle", "nt", "jsonld")  # whole-graph exports (mfgkg.publish.e
 EXPORT_FORMATS = NETWORK_FORMATS + RDF_FORMATS
 
 MEMORY_MIB = 2048  # address space a query worker may use beyond its engine stack (mfgkg.query.workers)
+MAX_BYTES = 64 * 1024 * 1024  # most bytes one written answer may take (mfgkg.query.workers, `mfgkg serve`)
+# and one answer the SPARQL client reads from a server (mfgkg.query.sparql_client)
+MAX_TRIPLES = 1_000_000  # most rows or triples the SPARQL client builds from one server's answer
+REQUEST_TIMEOUT = 10.0  # seconds a request's line and headers may take to arrive (`mfgkg serve`)
+IDLE_TIMEOUT = 15.0  # seconds a connection may wait for its next request (`mfgkg serve`)

@@ -28,17 +28,25 @@ from mfgkg.choices import (
     COVERAGE_VIEWS,
     ENGINES,
     EXPORT_FORMATS,
+    IDLE_TIMEOUT,
+    MAX_BYTES,
     MEMORY_MIB,
     MONEY_GROUPINGS,
     QUERY_FORMATS,
     QUERY_LIST_FORMATS,
     REPORT_FORMATS,
+    REQUEST_TIMEOUT,
     VALIDATION_FORMATS,
     VIEWS,
 )
-from mfgkg.errors import MfgkgError, MfgkgWarning
+from mfgkg.errors import MfgkgError, MfgkgWarning, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _say(kind: str, message: object) -> None:
+    """Print ``kind: message`` on stderr as one line, whatever the message quotes (a file name, a value)."""
+    click.echo(f"{kind}: {one_line(message)}", err=True)
 
 
 def _fail_cleanly(func: F) -> F:
@@ -50,16 +58,16 @@ def _fail_cleanly(func: F) -> F:
             try:
                 return func(*args, **kwargs)
             except MfgkgError as exc:
-                click.echo(f"error: {exc}", err=True)
+                _say("error", exc)
                 sys.exit(2)
             except OSError as exc:  # an output path under a file, a full disk, a read-only directory
                 where = f"{exc.filename}: " if exc.filename else ""
-                click.echo(f"error: {where}{exc.strerror or exc.__class__.__name__}", err=True)
+                _say("error", f"{where}{exc.strerror or exc.__class__.__name__}")
                 sys.exit(2)
             finally:
                 for warning in caught:
                     if issubclass(warning.category, MfgkgWarning):
-                        click.echo(f"note: {warning.message}", err=True)
+                        _say("note", warning.message)
                     else:
                         warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     return wrapper  # type: ignore[return-value]
@@ -73,8 +81,13 @@ ontology_option = click.option("--ontology", "ontology_dir", type=click.Path(fil
 
 @click.group()
 @click.version_option(package_name="mfgkg")
-def main() -> None:
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Project directory holding seeds/, ontology/ and queries/ (default: $MFGKG_ROOT, else the "
+                   "working directory if it holds seeds/ and ontology/, else the installed copy).")
+def main(root: Path | None) -> None:
     """Manufacturing USA knowledge graph: build, validate and query it."""
+    if root is not None:
+        paths.use_root(root)
 
 
 @main.command()
@@ -131,9 +144,9 @@ def validate(seeds_dir: Path | None, ontology_dir: Path | None, data_file: Path 
     elif fmt == "json":
         click.echo(json.dumps([asdict(f) for f in shown], indent=1))
     else:
-        for finding in shown:
-            click.echo(finding.line())
-        click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+        from mfgkg.shapes.report import report_text
+
+        click.echo(report_text(report, warnings), nl=False)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -190,7 +203,9 @@ def _emit(answer: Any, fmt: str) -> None:
     from mfgkg.query.formats import render, terminal_width
 
     width = terminal_width() if fmt == "table" and sys.stdout.isatty() else None
-    click.echo(render(answer, fmt, width), nl=False)
+    # color=True: click would strip escape sequences from a piped answer, changing CSV/TSV/JSON data;
+    # the human formats have already shown control characters as escapes.
+    click.echo(render(answer, fmt, width), nl=False, color=True)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -261,7 +276,7 @@ def query(name: str, pairs: tuple[str, ...], fmt: str, backend: str, endpoint: s
     kg = _open(seeds_dir, ontology_dir, queries_dir, backend, endpoint, graph, store_dir, on_disk=True)
     answered = kg.run(name, params)
     for message in answered.notes:
-        click.echo(f"note: {message}", err=True)
+        _say("note", message)
     _emit(answered.result, fmt)
 
 
@@ -367,6 +382,16 @@ def push(endpoint: str, update_endpoint: str | None, graph: str, batch_size: int
               help="Let browser pages from ORIGIN (or * for any) read answers; repeat for more.")
 @click.option("--graph-name", default=None, metavar="IRI",
               help="An IRI clients may give as default-graph-uri to mean the served graph.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1024, 1 << 40),
+              help="Most bytes in one written answer; a larger one gets 413.")
+@click.option("--request-timeout", default=REQUEST_TIMEOUT, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a request's line and headers may take to arrive (its body gets one more second "
+                   "per 64 KiB); then 408 and the connection closes.")
+@click.option("--idle-timeout", default=IDLE_TIMEOUT, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a connection may wait for its next request before it is closed.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="A Host name to answer besides 127.0.0.1, localhost, [::1] and the bound address "
+                   "(* for any); repeat for more.")
 @allow_service_option
 @input_options
 @_fail_cleanly

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mfgkg.choices import MAX_TRIPLES
 from mfgkg.errors import QueryError, StoreError
 from mfgkg.prefixes import PREFIXES
 from mfgkg.query.query_guard import QUERY_FORMS, UPDATE_FORMS, shape
@@ -110,7 +111,7 @@ class RemoteStore:
         except UnicodeDecodeError:
             raise StoreError(f"{self.endpoint}: the answer is not UTF-8 text") from None
         if graph_form:
-            return _graph_result(self.endpoint, text_answer)
+            return _graph_result(self.endpoint, text_answer, limit)
         return _select_result(self.endpoint, text_answer, limit)
 
     def update(self, text: str) -> None:
@@ -131,18 +132,28 @@ class RemoteStore:
 
 
 def _select_result(endpoint: str, text: str, limit: int | None) -> Result | BooleanResult:
-    """SPARQL JSON results, read by pyoxigraph's parser: anything malformed is one line saying why."""
+    """SPARQL JSON results, read by pyoxigraph's parser: anything malformed is one line saying why, and
+    a server's answer never builds more than MAX_TRIPLES rows (nor ``limit``, if lower)."""
     try:
-        return read_results(text.encode("utf-8"), "json", limit)
+        return read_results(text.encode("utf-8"), "json", _cap(limit))
+    except MemoryError:
+        raise StoreError(f"{endpoint}: the answer does not fit in memory") from None
     except (SyntaxError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"{endpoint}: the answer is not SPARQL JSON results ({reason})") from None
 
 
-def _graph_result(endpoint: str, text: str) -> GraphResult:
-    """The server's Turtle as triples."""
+def _cap(limit: int | None) -> int:
+    return MAX_TRIPLES if limit is None else min(limit, MAX_TRIPLES)
+
+
+def _graph_result(endpoint: str, text: str, limit: int | None = None) -> GraphResult:
+    """The server's Turtle as triples, at most MAX_TRIPLES (or ``limit``): compact Turtle costs
+    hundreds of times its size once parsed, so the count, not only the bytes, is capped."""
     try:
-        return read_graph(text.encode("utf-8"), "turtle")
+        return read_graph(text.encode("utf-8"), "turtle", _cap(limit))
+    except MemoryError:
+        raise StoreError(f"{endpoint}: the answer does not fit in memory") from None
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"{endpoint}: the answer is not Turtle ({str(exc).splitlines()[0][:200]})") from None
 

@@ -21,9 +21,10 @@ from http.client import HTTPException
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 
+from mfgkg.choices import MAX_BYTES
 from mfgkg.errors import QueryError, StoreError
 
-MAX_ANSWER = 1 << 30
+MAX_ANSWER = MAX_BYTES
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,8 @@ def write_graph(triples: Iterable[Triple], syntax: str, prefixes: Mapping[str, s
     return bytes(ox.serialize(natives, format=graph_format(syntax), **options))
 
 
-def read_graph(data: bytes, syntax: str) -> GraphResult:
-    """Triples parsed from ``data`` in an RDF syntax; raises ValueError or SyntaxError if malformed."""
+def read_graph(data: bytes, syntax: str, limit: int | None = None) -> GraphResult:
+    """Triples parsed from ``data`` in an RDF syntax; raises ValueError or SyntaxError if malformed,
+    ResultTooLarge past ``limit`` triples (read lazily, so a compact text cannot fill memory first)."""
     ox = _ox()
-    return graph_result(ox.parse(data, format=graph_format(syntax)))
+    return graph_result(capped(ox.parse(data, format=graph_format(syntax)), limit))

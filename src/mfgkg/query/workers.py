@@ -7,6 +7,10 @@ its place. A worker that dies while answering (out of memory, a native crash) co
 answer, with the reason it gave on its way out, and is replaced the same way. Workers read
 nothing from clients except query text, and write their own error output to a private log
 that the pool reads only to explain a crash.
+
+A worker writes the answer in the syntax the client asked for and refuses an answer over the
+byte cap before sending it back, so the caller never holds more than the cap. A caller whose
+client has gone can stop waiting: the worker is then replaced like one past its deadline.
 """
 
 from __future__ import annotations
@@ -23,15 +27,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mfgkg.choices import MEMORY_MIB
-from mfgkg.errors import MfgkgError, QueryError, ResultTooLarge, StoreError
+from mfgkg.choices import MAX_BYTES, MEMORY_MIB
+from mfgkg.errors import MfgkgError, NotRepresentable, QueryError, ResultTooLarge, StoreError
 from mfgkg.query.query_guard import STACK_BYTES, on_large_stack
-from mfgkg.query.stores import Answer, Dataset
+from mfgkg.query.stores import Dataset
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from multiprocessing.connection import Connection
 
+    from mfgkg.query.stores import Answer
 
+POLL_SECONDS = 0.25  # how often a waiting caller asks whether its client is still there
+LOAD_SECONDS = 300.0  # how long a fresh worker may take to load the graph before it counts as stuck
 
 # No Rust backtraces in the log; and at most two glibc malloc arenas: a persistent store's
 # background threads would otherwise reserve 64 MiB of address space each, which counts
@@ -51,6 +59,34 @@ class WorkerCrashed(MfgkgError):
     """The worker died while answering (a native crash, or memory beyond its cap)."""
 
 
+class ClientGone(MfgkgError):
+    """The caller's client hung up while its query ran; the worker was stopped."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: the text, the row cap, the client's dataset, the syntax to write a
+    SELECT/ASK answer (``rows``) or a CONSTRUCT/DESCRIBE answer (``graph``) in (None: the client
+    accepts no syntax for that form), and the most bytes the written answer may take."""
+
+    text: str
+    limit: int | None = None
+    dataset: Dataset | None = None
+    rows: str | None = "json"
+    graph: str | None = "turtle"
+    max_bytes: int = MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Written:
+    """A worker's answer, already written: whether it is a graph, its syntax (None when the client
+    accepts no syntax for this form, so ``body`` is empty) and its bytes."""
+
+    graph: bool
+    syntax: str | None
+    body: bytes
+
+
 @dataclass(frozen=True)
 class PoolSettings:
     """How many workers, how long a query may run, and how much memory a worker may use."""
@@ -61,11 +97,31 @@ class PoolSettings:
 
 
 ERRORS: dict[str, type[MfgkgError]] = {cls.__name__: cls for cls in (QueryError, ResultTooLarge, StoreError,
-                                                                       WorkerCrashed)}
+                                                                       WorkerCrashed, NotRepresentable)}
+
+
+def write(answer: Answer, job: Job) -> tuple[Any, ...]:
+    """The reply for ``answer``: ("ok", is_graph, syntax, bytes), written in the job's syntax for its
+    form and refused (ResultTooLarge) past the job's byte cap."""
+    from mfgkg.query import wire
+    from mfgkg.query.results import GraphResult
+
+    is_graph = isinstance(answer, GraphResult)
+    syntax = job.graph if is_graph else job.rows
+    if syntax is None:
+        return ("ok", is_graph, None, b"")
+    try:
+        body = wire.write_graph(answer.triples, syntax) if is_graph else wire.write_results(answer, syntax)
+    except MemoryError as exc:  # the writer's own buffer cap, or the worker's memory cap
+        raise ResultTooLarge(f"the answer is too large to write ({exc}); narrow the query or add LIMIT") from None
+    if len(body) > job.max_bytes:
+        raise ResultTooLarge(f"the answer is {len(body):,} bytes, over the {job.max_bytes:,}-byte limit; "
+                             "narrow the query or add LIMIT")
+    return ("ok", is_graph, syntax, body)
 
 
 def _worker_main(requests: Connection, replies: Connection, memory_mib: int) -> None:
-    """A worker process: cap memory, load the graph it is sent, then answer (query, limit, dataset) requests."""
+    """A worker process: cap memory, load the graph it is sent, then answer the :class:`Job` requests."""
     import resource
 
     from mfgkg.query.stores import open_store
@@ -78,16 +134,20 @@ def _worker_main(requests: Connection, replies: Connection, memory_mib: int) -> 
     replies.send(("ready", len(store)))
     while True:
         try:
-            text, limit, dataset = requests.recv()
+            job = requests.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = on_large_stack(store.query, text, limit=limit, dataset=dataset)
-            reply: tuple[Any, ...] = ("ok", answer)
+            answer = on_large_stack(store.query, job.text, limit=job.limit, dataset=job.dataset)
+            reply: tuple[Any, ...] = write(answer, job)
+            del answer
         except MfgkgError as exc:
             reply = ("error", type(exc).__name__, str(exc))
         except MemoryError:
             reply = ("error", "WorkerCrashed", f"the query needed more memory than the worker's {memory_mib} MiB cap")
+        except Exception as exc:  # an engine or writer failure costs this answer, never the worker
+            reply = ("error", "WorkerCrashed", f"the query failed in its worker ({type(exc).__name__}: "
+                                               f"{str(exc).splitlines()[0][:200] if str(exc) else 'no reason given'})")
         replies.send(reply)
 
 
@@ -119,20 +179,25 @@ class Worker:
         self.ready = False
         self.memory_mib = memory_mib
 
-    def ask(self, request: tuple[str, int | None, Dataset | None], deadline: float) -> Answer:
-        """Send one request and wait for the answer until ``deadline`` (a ``time.monotonic()`` value)."""
+    def ask(self, job: Job, seconds: float, gone: Callable[[], bool] | None = None) -> Written:
+        """Send one job and wait ``seconds`` for its answer, or until ``gone()`` says the caller's client
+        hung up (raises :class:`ClientGone`). A fresh worker is first waited for until it has loaded
+        the graph (up to ``LOAD_SECONDS``), which does not count against the query's time."""
         if not self.ready:
-            self._receive(deadline, starting=True)
+            self._receive(time.monotonic() + LOAD_SECONDS, starting=True, gone=gone)
             self.ready = True
-        self.requests.send(request)
-        reply = self._receive(deadline, starting=False)
+        self.requests.send(job)
+        reply = self._receive(time.monotonic() + seconds, starting=False, gone=gone)
         if reply[0] == "ok":
-            return reply[1]
+            return Written(*reply[1:])
         raise ERRORS.get(reply[1], MfgkgError)(reply[2])
 
-    def _receive(self, deadline: float, starting: bool) -> tuple[Any, ...]:
-        if not self.replies.poll(max(0.0, deadline - time.monotonic())):
-            raise QueryTimeout("the worker was still loading the graph" if starting else "")
+    def _receive(self, deadline: float, starting: bool, gone: Callable[[], bool] | None) -> tuple[Any, ...]:
+        while not self.replies.poll(max(0.0, min(deadline - time.monotonic(), POLL_SECONDS if gone else 3600))):
+            if time.monotonic() >= deadline:
+                raise QueryTimeout(f"the worker did not load the graph within {LOAD_SECONDS:g} s" if starting else "")
+            if gone is not None and gone():
+                raise ClientGone("the client hung up; its query was stopped")
         try:
             return self.replies.recv()
         except (EOFError, OSError):
@@ -176,8 +241,9 @@ class WorkerPool:
     def _start(self) -> Worker:
         return Worker(self.backend, self.snapshot, self.settings.memory_mib)
 
-    def run(self, text: str, limit: int | None, dataset: Dataset | None = None) -> Answer:
-        """The answer to ``text``; raises WorkerBusy, QueryTimeout, WorkerCrashed or the query's own error."""
+    def run(self, job: Job, gone: Callable[[], bool] | None = None) -> Written:
+        """The written answer to ``job``; raises WorkerBusy, QueryTimeout, WorkerCrashed, ClientGone (when
+        ``gone()`` turns true while the query runs) or the query's own error."""
         limit_s = self.settings.time_limit
         try:
             worker = self._idle.get(timeout=limit_s)
@@ -185,13 +251,13 @@ class WorkerPool:
             raise WorkerBusy(f"all {self.settings.workers} query workers stayed busy for {limit_s:g} s; "
                              "try again shortly") from None
         try:
-            return worker.ask((text, limit, dataset), time.monotonic() + limit_s)
+            return worker.ask(job, limit_s, gone)
         except QueryTimeout as exc:
             worker.stop()
             worker = self._start()
             raise QueryTimeout(f"query exceeded the {limit_s:g} s time limit and was stopped"
                                + (f" ({exc})" if str(exc) else "")) from None
-        except WorkerCrashed:
+        except (WorkerCrashed, ClientGone):
             worker.stop()
             worker = self._start()
             raise
