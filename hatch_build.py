@@ -6,8 +6,11 @@ as one file. The library is not kept in this repository: ``package.json`` names 
 .``, ``pip install -e .``, ``pip wheel .``) runs this hook, which downloads each locked package's
 tarball from the registry, checks it against the lock file's SHA-512, and writes the package's
 browser build and its licence to ``src/mfgkg/publish/static/vendor/`` (ignored by git, carried
-by the wheel). A library already there at the locked version is not fetched again; one
-installed by ``npm ci`` in ``node_modules/`` is copied instead of downloaded.
+by the wheel). Every copy is checked before it is used: a library already in ``vendor/`` is kept
+only if its bytes match the SHA-256 recorded when it was written, and a tarball already in npm's
+content-addressed cache (after ``npm ci``) is used instead of a download only if it matches the
+lock file's SHA-512. Files unpacked in ``node_modules/`` are never trusted: nothing records what
+they should hold.
 
 Run ``python hatch_build.py`` to fetch them without building. Only the standard library is used:
 the hook runs in pip's isolated build environment.
@@ -38,26 +41,47 @@ def locked(root: Path) -> dict[str, dict[str, str]]:
     return {name: lock["packages"][f"node_modules/{name}"] for name in wanted}
 
 
-def tarball(name: str, version: str, integrity: str) -> bytes:
-    """The package's tarball from the registry, checked against the lock file's checksum."""
-    url = f"{REGISTRY}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+def matches(data: bytes, integrity: str) -> bool:
+    """Whether ``data`` has the lock file's checksum (``sha512-BASE64``)."""
+    algorithm, _, expected = integrity.partition("-")
+    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
+
+
+def cached_tarball(integrity: str) -> bytes | None:
+    """The tarball from npm's content-addressed cache, if it is there and matches ``integrity``."""
+    algorithm, _, expected = integrity.partition("-")
+    digest = base64.b64decode(expected).hex()
+    cache = Path(os.environ.get("NPM_CONFIG_CACHE") or Path.home() / ".npm")
+    path = cache / "_cacache" / "content-v2" / algorithm / digest[:2] / digest[2:4] / digest[4:]
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    return data if matches(data, integrity) else None
+
+
+def download(url: str) -> bytes:
+    """The bytes at ``url`` from the registry."""
     try:
         with urllib.request.urlopen(url, timeout=120) as response:
-            data = response.read()
+            return response.read()
     except OSError as exc:
-        raise SystemExit(f"error: cannot fetch {name} {version} from {url}: {exc}") from exc
-    algorithm, _, expected = integrity.partition("-")
-    if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
+        raise SystemExit(f"error: cannot fetch {url}: {exc}") from exc
+
+
+def tarball(name: str, version: str, integrity: str) -> bytes:
+    """The package's tarball, from npm's cache or the registry, checked against the lock file's checksum."""
+    cached = cached_tarball(integrity)
+    if cached is not None:
+        return cached
+    url = f"{REGISTRY}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+    data = download(url)
+    if not matches(data, integrity):
         raise SystemExit(f"error: {url} does not match the checksum in package-lock.json")
     return data
 
 
-def package_files(root: Path, name: str, version: str, integrity: str) -> dict[str, bytes]:
-    """The package's files (paths inside the package) from node_modules/ or the registry."""
-    installed = root / "node_modules" / name
-    manifest = installed / "package.json"
-    if manifest.is_file() and json.loads(manifest.read_text(encoding="utf-8")).get("version") == version:
-        return {p.relative_to(installed).as_posix(): p.read_bytes() for p in installed.rglob("*") if p.is_file()}
+def package_files(name: str, version: str, integrity: str) -> dict[str, bytes]:
+    """The package's files (paths inside the package), from its checked tarball."""
     files = {}
     with tarfile.open(fileobj=io.BytesIO(tarball(name, version, integrity)), mode="r:gz") as archive:
         for member in archive.getmembers():
@@ -86,6 +110,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(handle.name, path)
 
 
+def sha256(path: Path) -> str | None:
+    """The file's SHA-256, or None if it is not a regular file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() else None
+
+
 def fetch(root: Path) -> list[Path]:
     """Make ``VENDOR`` hold each locked package at its locked version; return the files written."""
     vendor = root / VENDOR
@@ -95,12 +124,15 @@ def fetch(root: Path) -> list[Path]:
     written = []
     for name, entry in locked(root).items():
         script, licence = vendor / f"{name}.min.js", vendor / f"{name}.LICENSE"
-        if stamps.get(name) == entry["version"] and script.is_file() and licence.is_file():
+        stamp = stamps.get(name)
+        if (isinstance(stamp, dict) and stamp.get("version") == entry["version"]
+                and stamp.get("script") == sha256(script) and stamp.get("licence") == sha256(licence)):
             continue
-        code, licence_text = browser_build(name, package_files(root, name, entry["version"], entry["integrity"]))
+        code, licence_text = browser_build(name, package_files(name, entry["version"], entry["integrity"]))
         write_atomically(script, code)
         write_atomically(licence, licence_text)
-        stamps[name] = entry["version"]
+        stamps[name] = {"version": entry["version"], "script": hashlib.sha256(code).hexdigest(),
+                        "licence": hashlib.sha256(licence_text).hexdigest()}
         written += [script, licence]
     write_atomically(stamp_path, json.dumps(stamps, indent=1, sort_keys=True).encode())
     return written
