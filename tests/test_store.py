@@ -4,6 +4,7 @@ many processes at once, and answering exactly as the in-memory store does."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,29 @@ def test_serve_answers_from_a_store(loaded, synthetic):
         assert status == 200 and len(body.splitlines()) == len(expected.result) + 1 > 60
     finally:
         stop(process)
+
+
+def test_a_served_store_is_pinned_when_load_replaces_or_removes_it(tmp_path, synthetic):
+    """B6: workers restarted after a timeout reopen the server's pinned copy, so the answers stay
+    those of the store the server started with; the copy goes when the server stops."""
+    store = tmp_path / "store"
+    persistent.create(synthetic, store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    expected = ["n", str(len(open_store(synthetic)))]
+    process, url = start("--store", str(store), "--workers", "1", "--time-limit", "1")
+    try:
+        for change in ("replace", "remove"):
+            if change == "replace":
+                persistent.create(b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n", store)
+            else:
+                shutil.rmtree(store)
+            slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+            assert request(url, query=slow, accept="text/csv")[0] == 503  # its worker is replaced
+            status, _, body = request(url, query=count, accept="text/csv")
+            assert (status, body.split()) == (200, expected), change
+    finally:
+        stop(process)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_reader_keeps_its_store_while_load_replaces_it(tmp_path, synthetic):

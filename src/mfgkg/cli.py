@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -409,6 +410,8 @@ def serve(host: str, port: int, store_dir: Path | None, seeds_dir: Path | None, 
     bound_host, bound_port = server.server_address[:2]
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql); Ctrl-C stops", nl=True)
     sys.stdout.flush()
+    # Stopped by PID (SIGTERM) as by Ctrl-C: workers and the pinned copy of a store go with the server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

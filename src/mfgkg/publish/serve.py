@@ -47,6 +47,7 @@ from http import HTTPStatus
 from http.client import HTTPMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 
 import pyoxigraph
@@ -58,6 +59,7 @@ from mfgkg.prefixes import PREFIXES
 from mfgkg.publish.markup import script_json
 from mfgkg.publish.pages import HTML, OFFERED, EntityPages, root_of
 from mfgkg.query import wire
+from mfgkg.query.persistent import pin, unpin
 from mfgkg.query.query_guard import UpdateRefused, check
 from mfgkg.query.results import Term
 from mfgkg.query.stores import Dataset
@@ -202,7 +204,11 @@ class Endpoint:
         self._lock = threading.Lock()
         self._catalogue: bytes | None = None
         self.pages = EntityPages(kg)  # read once here, so an entity request never asks the store
-        self.pool = WorkerPool(kg.backend, snapshot(),
+        source = snapshot()
+        # A served store is pinned: workers restarting after a timeout or crash reopen this
+        # private copy, never whatever a later `mfgkg load` put under the store's name.
+        self.pinned = pin(source) if isinstance(source, Path) and source.is_dir() else None
+        self.pool = WorkerPool(kg.backend, self.pinned or source,
                                PoolSettings(settings.workers, settings.time_limit, settings.memory_mib))
 
     def answer(self, query: str, accept: str | None, fmt: str | None = None,
@@ -281,6 +287,8 @@ class Endpoint:
 
     def close(self) -> None:
         self.pool.close()
+        if self.pinned is not None:
+            unpin(self.pinned)
 
 
 def negotiate(offered: dict[str, str], accept: str | None, fmt: str | None) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -114,6 +115,36 @@ def open_read_only(directory: Path) -> pyoxigraph.Store:
     except (OSError, RuntimeError) as exc:  # RuntimeError: the engine found its files corrupt
         raise StoreError(f"{directory}: damaged store, cannot open it ({_first_line(exc)}); "
                          "recreate it with `mfgkg load`") from None
+
+
+def pin(directory: Path) -> Path:
+    """A private copy of the store at ``directory`` as it is now, for a server whose worker processes
+    reopen the store as they restart: a store replaced or removed under the server then leaves its
+    answers unchanged. The copy is hard links (no data copied) beside the store, named as a
+    leftover of this process, so :func:`mfgkg.atomic.clean_leftovers` removes it if the server is killed."""
+    from mfgkg.atomic import clean_leftovers, temporary_directory
+
+    info(directory)
+    parent = directory.resolve().parent
+    clean_leftovers(parent, f"{directory.name}-served")
+    pinned = temporary_directory(parent, f"{directory.name}-served")
+    try:
+        for entry in os.scandir(directory):
+            if entry.is_file(follow_symlinks=False):
+                try:
+                    os.link(entry.path, pinned / entry.name)
+                except OSError:  # another file system, or links refused: a copy holds the same bytes
+                    shutil.copy2(entry.path, pinned / entry.name)
+        info(pinned)
+    except (OSError, StoreError):
+        unpin(pinned)
+        raise
+    return pinned
+
+
+def unpin(pinned: Path) -> None:
+    """Remove a copy made by :func:`pin`."""
+    shutil.rmtree(pinned, ignore_errors=True)
 
 
 def _format(source: Path, syntax: str | None) -> pyoxigraph.RdfFormat:
