@@ -3,6 +3,7 @@ the seed document, the parts (numbers, sentences, names) and the command end to 
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -440,3 +441,24 @@ def test_check_page_shows_a_sentences_sources_on_click_in_chromium(tmp_path):
         assert page.locator("mark.chosen").count() == 1
         browser.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("unit", ["LIFT received $70 million and ", "1,000 members and $5 million in ",
+                                  "LIFT, MxD, AFFOA, ", "x" * 37 + " "])
+def test_a_run_without_full_stops_is_read_in_bounded_pieces(unit):
+    """B7: the work on a sentence grows with its claims times its mentions, so a 24 KB run with no
+    full stop (a flattened list) is cut at clause breaks into pieces no longer than MAX_SENTENCE,
+    which together hold every word of it in order."""
+    from mfgkg.check.text import MAX_SENTENCE
+
+    text = unit * (24_000 // len(unit))
+    units = sentences(text)
+    assert len(units) > 1 and max(len(u.text) for u in units) <= MAX_SENTENCE
+    assert all(a.end <= b.start for a, b in itertools.pairwise(units))
+    assert " ".join(u.text for u in units).split() == text.split()
+
+
+def test_pieces_of_a_long_run_are_judged_as_the_short_sentence_is(checker):
+    short = Counter(f.verdict for f in checker.check("LIFT received $70 million."))
+    pieces = Counter(f.verdict for f in checker.check("LIFT received $70 million and " * 400))
+    assert set(pieces) == set(short) and sum(pieces.values()) >= 300

@@ -51,6 +51,8 @@ _LIST_LINE = re.compile(r"^[ \t]*[A-Z0-9\"\u201c$]")
 _GROUPING = ("\u00a0", "\u202f", "\u2009", "\u2007")
 _SPACING = re.compile(r"(?<=\d)[\u00a0\u202f\u2009\u2007](?=\d)|\s+")
 MAX_LINE_ITEM = 160  # a line longer than this is prose wrapped by hand, not a list item
+MAX_SENTENCE = 1000  # characters; prose sentences are far shorter (see _add)
+_CLAUSE_BREAK = re.compile(r"[;,:]\s+|\s+(?:and|or|but|while)\s+")
 
 _MD_TABLE = re.compile(r"(?:^ {0,3}\|[^\n]*(?:\n|$)){2,}", re.M)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -198,7 +200,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
-    """Append the sentence in ``text[start:end]`` trimmed of surrounding space, if it has words."""
+    """Append the sentence in ``text[start:end]`` trimmed of surrounding space, if it has words; one
+    longer than MAX_SENTENCE (a flattened list or table, not prose) is cut at its last clause break
+    within the limit, so the work per sentence, which grows with its claims times its mentions,
+    stays bounded however long a run without a full stop is."""
+    while end - start > MAX_SENTENCE:
+        window = text[start:start + MAX_SENTENCE]
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)] or [m.end() for m in re.finditer(r"\s+", window)]
+        cut = start + (breaks[-1] if breaks and breaks[-1] > MAX_SENTENCE // 2 else MAX_SENTENCE)
+        _add(out, text, start, cut, paragraph)
+        start = cut
     chunk = text[start:end]
     lead = len(chunk) - len(chunk.lstrip())
     trail = len(chunk.rstrip())
