@@ -65,7 +65,7 @@ def test_profiles_and_plans_show_the_wording_of_text_values(kg):
 
 
 def test_sources_of_shows_every_claim_of_every_entity(kg, claims):
-    assert (len(claims), sum(map(len, claims.values()))) == (563, 2707)
+    assert (len(claims), sum(map(len, claims.values()))) == (563, 2708)
     for subject, facts in claims.items():
         answer = kg.run("sources-of", {"entity": str(subject)}).result.records()
         got = {(r["fact"], r["value"], r["rank"]) for r in answer if r["fact"] != "(whole record)"}
