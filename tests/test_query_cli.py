@@ -171,3 +171,15 @@ def test_the_command_line_says_why_an_answer_is_empty_or_partial():
     partial = mfgkg("query", "bridging-organizations", "-p", "min_institutes=6", "--format", "csv")
     assert partial.returncode == 0 and len(partial.stdout.splitlines()) == 2
     assert partial.stderr.startswith("note: Memberships are a sample:") and len(partial.stderr.splitlines()) == 1
+
+
+def test_a_memory_bomb_typed_at_the_command_line_is_one_line_not_an_abort():
+    """B9: a typed query runs in a memory-capped worker, so exhausting memory ends that worker, and
+    the command says why in one line (no Rust backtrace) with exit status 2."""
+    bomb = ("SELECT ?x WHERE { BIND(" + "REPLACE(" * 10 + '"aaaaaaaaaa"' + ', "a", "aaaaaaaaaa")' * 10
+            + " AS ?x) }")
+    result = mfgkg("sparql", bomb)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("error: the query stopped its worker (signal SIGABRT: memory allocation of ")
+    assert mfgkg("sparql", "ASK { ?s a mfg:Institute }").stdout == "true\n"

@@ -305,7 +305,8 @@ def sparql(text: str | None, query_file: Path | None, allow_service: tuple[str, 
         except (OSError, UnicodeDecodeError) as exc:
             raise MfgkgError(f"{query_file}: cannot read ({exc.__class__.__name__})") from None
     kg = _open(seeds_dir, ontology_dir, None, backend, endpoint, graph, store_dir, on_disk=True)
-    _emit(kg.run_sparql(text or "", allow_service=allow_service), fmt)
+    # Typed queries run in a memory-capped worker: one that exhausts memory is one line, not an abort.
+    _emit(kg.run_sparql(text or "", allow_service=allow_service, memory_mib=MEMORY_MIB), fmt)
 
 
 @main.command()

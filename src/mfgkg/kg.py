@@ -92,16 +92,25 @@ class KnowledgeGraph:
         caveats = ((saved.partial,) if saved.partial and len(result) else ()) + _why_empty(saved, params or {}, result)
         return Answered(result, bound.unmatched, bound.readings, caveats)
 
-    def run_sparql(self, text: str, limit: int | None = None, allow_service: Collection[str] = ()) -> Answer:
+    def run_sparql(self, text: str, limit: int | None = None, allow_service: Collection[str] = (),
+                   memory_mib: int | None = None) -> Answer:
         """Run an ad hoc SPARQL query of any form; the usual prefixes (mfg:, id:, v:, ...) are predefined.
 
         With ``limit``, an answer of more rows or triples raises :class:`~mfgkg.errors.ResultTooLarge`.
         Updates, shapes deep enough to crash the engine, and SERVICE calls to hosts not in
         ``allow_service`` are refused with a :class:`~mfgkg.errors.QueryError` (see :mod:`mfgkg.query.query_guard`).
+        With ``memory_mib`` (a local graph only), the query runs in a worker process capped at that
+        much memory, so one that exhausts it is one :class:`~mfgkg.query.workers.WorkerCrashed`
+        error instead of the end of the calling process.
         """
         from mfgkg.query.query_guard import check, on_large_stack
 
         check(text, allow_service)
+        snapshot = getattr(self.store, "snapshot", None)
+        if memory_mib is not None and snapshot is not None:
+            from mfgkg.query.workers import run_once
+
+            return run_once(self.backend, snapshot(), text, limit, memory_mib)
         return on_large_stack(self.store.query, text, limit=limit)
 
     def accepted(self, kind: str) -> str:

@@ -228,6 +228,21 @@ class Worker:
         Path(self.log).unlink(missing_ok=True)
 
 
+def run_once(backend: str, snapshot: Path | bytes, text: str, limit: int | None = None,
+             memory_mib: int = MEMORY_MIB) -> Answer:
+    """Answer one query in a worker of its own, read back as the in-process engine answers: a query
+    that exhausts memory or crashes the engine costs that worker (:class:`WorkerCrashed`, one line),
+    never the caller's process."""
+    from mfgkg.query import wire
+
+    worker = Worker(backend, snapshot, memory_mib)
+    try:
+        written = worker.ask(Job(text, limit, rows="json", graph="ntriples", max_bytes=1 << 40), seconds=10**7)
+    finally:
+        worker.stop()
+    return wire.read_graph(written.body, "ntriples") if written.graph else wire.read_results(written.body, "json")
+
+
 class WorkerPool:
     """A fixed number of workers over one graph; :meth:`run` answers a query in one of them."""
 
