@@ -19,10 +19,10 @@ ENDLESS = ("seeds/institutes-dod.yaml: malformed YAML: a value cannot be read (E
            "field 'amount': expected a finite non-negative number below 1e+15, got int")
 
 CASES = [
-    # (file, text to find, replacement, expected message)
+    # (file, text to find, replacement, expected message; {line}: the line after the text found)
     ("institutes-dod.yaml", "  label: Lightweight Innovations For Tomorrow\n",
      "  label: Lightweight Innovations For Tomorrow\n  label: Something Else\n",
-     "seeds/institutes-dod.yaml: malformed YAML at line 265: duplicate key 'label'"),
+     "seeds/institutes-dod.yaml: malformed YAML at line {line}: duplicate key 'label'"),
     ("sources/reference.yaml", "    date: 2015\n", "    date: 2015-02-30\n",
      "seeds/sources/reference.yaml: malformed YAML: a value cannot be read (day is out of range for month); "
      "quote it if it is text"),
@@ -49,7 +49,7 @@ def test_bad_seed_values_are_one_line_errors(seed_copy, name, find, replace, mes
     path.write_text(text.replace(find, replace, 1))
     with pytest.raises(SeedError) as error:
         load(seed_copy / "seeds")
-    assert message in str(error.value)
+    assert message.replace("{line}", str(text[:text.index(find)].count("\n") + 2)) in str(error.value)
     assert len(str(error.value).splitlines()) == 1
 
 
