@@ -14,6 +14,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from rdflib import Graph
 import mfgkg
 from mfgkg.kg import KnowledgeGraph
 from mfgkg.prefixes import PREFIXES
+from mfgkg.query.remote import ENV_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = "bash scripts/setup.sh"
@@ -64,6 +66,15 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory):
         del os.environ["MFGKG_CACHE"]
     else:
         os.environ["MFGKG_CACHE"] = saved
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patient_sparql_client() -> Iterator[None]:
+    """Tests compare answers, not speed: the SPARQL client (and every command a test starts) waits as
+    long as a loaded machine needs, unless a test sets its own deadline."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_TIMEOUT, "900")
+        yield
 
 
 @pytest.fixture(scope="session")
